@@ -1,0 +1,2 @@
+/* coerce.c -- placeholder until the module lands. */
+typedef int gql_placeholder_coerce;

@@ -1,0 +1,2 @@
+/* execute.c -- placeholder until the module lands. */
+typedef int gql_placeholder_execute;

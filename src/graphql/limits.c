@@ -1,0 +1,2 @@
+/* limits.c -- placeholder until the module lands. */
+typedef int gql_placeholder_limits;

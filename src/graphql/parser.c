@@ -1,0 +1,2 @@
+/* parser.c -- placeholder until the module lands. */
+typedef int gql_placeholder_parser;

@@ -1,0 +1,2 @@
+/* printer.c -- placeholder until the module lands. */
+typedef int gql_placeholder_printer;

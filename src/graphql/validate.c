@@ -1,0 +1,2 @@
+/* validate.c -- placeholder until the module lands. */
+typedef int gql_placeholder_validate;

@@ -1,0 +1,2 @@
+/* values.c -- placeholder until the module lands. */
+typedef int gql_placeholder_values;

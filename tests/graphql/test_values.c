@@ -1,0 +1,3 @@
+#include "test.h"
+
+TEST_MAIN()
