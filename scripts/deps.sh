@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# deps.sh -- install EPFIOT's build and test dependencies from Debian's
+# repositories (idempotent: apt runs only when a package is missing).
+# Sourced or run by scripts/setup.sh and scripts/test.sh; needs root (or sudo).
+set -euo pipefail
+
+EPFIOT_APT_PACKAGES=(
+  # build
+  build-essential meson ninja-build pkg-config
+  # fuzzing and the sanitizer runtimes (libFuzzer ships with clang's runtime)
+  clang libclang-rt-14-dev
+  # libraries
+  libjansson-dev libcbor-dev
+  # test tools: graphql-js (the GraphQL reference) is installed from npm at test time
+  nodejs npm
+)
+
+missing=()
+for p in "${EPFIOT_APT_PACKAGES[@]}"; do
+  # A machine may have node and npm from elsewhere than Debian's packages.
+  case "$p" in
+    nodejs) command -v node >/dev/null && continue ;;
+    npm) command -v npm >/dev/null && continue ;;
+  esac
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# test.sh -- run every EPFIOT test on a Debian 12 machine, from scratch if need be.
+#
+#   1. installs the build and test dependencies (scripts/deps.sh)
+#   2. builds with -Werror and runs the whole meson suite (unit, golden,
+#      differential against graphql-js, corpus replay, benchmark smoke runs)
+#   3. builds with ASan + UBSan and runs the same suite again
+#   4. builds the libFuzzer targets with clang and fuzzes each for a bounded
+#      time (FUZZ_SECONDS per target, default 60; 0 skips this step)
+#
+# Ends with one line "tests: N passed, M failed" counting the test cases of
+# every executable in both builds, and exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+./scripts/deps.sh || exit 1
+
+# graphql-js and friends for the differential tests and benchmarks are
+# installed once per run into this directory (never into the source tree).
+export EPFIOT_NPM_DIR="${EPFIOT_NPM_DIR:-$root/build-npm}"
+FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+# Any sanitizer report fails the test that caused it.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_error=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
+
+status=0
+passed=0
+failed=0
+
+count_cases() { # sum the "N passed, M failed" lines the test executables printed
+  local log=$1 p f
+  p=$(grep -aoE '^([a-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | sed -E 's/^[a-z-]+: //' | awk '{s+=$1} END {print s+0}')
+  f=$(grep -aoE '^([a-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | sed -E 's/^[a-z-]+: //' | awk '{s+=$3} END {print s+0}')
+  passed=$((passed + p)); failed=$((failed + f))
+}
+
+run_suite() { # name, build dir, meson setup args...
+  local name=$1 dir=$2; shift 2
+  echo "=== $name build ($dir)"
+  if [ ! -d "$dir" ]; then
+    meson setup "$dir" "$@" >/dev/null || { echo "meson setup failed"; status=1; failed=$((failed + 1)); return; }
+  fi
+  if ! ninja -C "$dir"; then
+    echo "$name: build failed"; status=1; failed=$((failed + 1)); return
+  fi
+  echo "=== $name tests"
+  if ! meson test -C "$dir" --print-errorlogs --num-processes 2; then
+    status=1
+  fi
+  count_cases "$dir/meson-logs/testlog.txt"
+}
+
+run_suite "normal (-Werror)" build --buildtype=debugoptimized -Dwerror=true
+run_suite "sanitizer (ASan+UBSan)" build-asan --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+
+if [ "$FUZZ_SECONDS" != 0 ]; then
+  echo "=== fuzzing ($FUZZ_SECONDS s per target)"
+  if ./tests/fuzz/run.sh "$FUZZ_SECONDS"; then
+    passed=$((passed + 1))
+  else
+    echo "fuzzing found a problem"; status=1; failed=$((failed + 1))
+  fi
+fi
+
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] || status=1
+exit $status
