@@ -5,8 +5,8 @@
 // Usage: node gen-data.mjs   (from tests/graphql/diff)
 import fs from 'fs';
 
-const out = (name, v) =>
-  fs.writeFileSync(new URL(`schemas/${name}`, import.meta.url), JSON.stringify(v, null, 1) + '\n');
+const out = (name, v, patch = (t) => t) =>
+  fs.writeFileSync(new URL(`schemas/${name}`, import.meta.url), patch(JSON.stringify(v, null, 1)) + '\n');
 
 // ---------------------------------------------------------------- EPFIOT
 const bases = ['debian-12', 'ubuntu-24.04', 'alpine-3.20', 'fedora-40'];
@@ -210,6 +210,20 @@ out('test-data.json', {
   profile: { a: [1, 2.5, 'x', null, true], b: { c: {} } },
   link: 'https://epfiot.example/',
   items,
+  orphanNode: { id: 'orphan' },
+  wrongTypeNode: { __typename: 'Address', id: 'a1', street: 'x' },
+  unknownTypeNode: { __typename: 'Nope', id: 'n1' },
+  typenameNotString: { __typename: 7, id: 't7' },
+  stringForObject: 'a string',
+  objectForList: { a: 1 },
+  stringForList: 'abc',
+  listForString: [1, 2],
+  objectForString: { a: 1 },
+  fractionalForInt: 2.5,
+  integralFloatForInt: 3, // written as 3.0 (see the patch below): a JSON real with an integral value
+  boolForString: true,
+  intForEnum: 1,
+  deepList: [[[1, null], []], null, [[2]]],
   oldField: 'old',
   oldEnum: 'ORANGE',
   failList: ['never seen'],
@@ -220,4 +234,4 @@ out('test-data.json', {
   first: 1,
   second: 2,
   third: tree(1),
-});
+}, (t) => t.replace('"integralFloatForInt": 3,', '"integralFloatForInt": 3.0,'));
