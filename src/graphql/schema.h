@@ -116,6 +116,14 @@ typedef struct gql_directive_def {
     bool repeatable;
     uint32_t locations;        /* bit set of (1u << gql_directive_location) */
     bool builtin;
+    /* The locations' names in the order written (introspection lists them
+     * so); may include names outside gql_directive_location such as
+     * graphql-js 17's DIRECTIVE_DEFINITION on the built-in @deprecated. */
+    const char **location_names;
+    size_t nlocation_names;
+    /* graphql-js 17: @deprecated on a directive definition or extension */
+    bool deprecated;
+    const char *deprecation_reason;
 } gql_directive_def;
 
 struct gql_schema {

@@ -1,0 +1,1454 @@
+/* schema_check.c -- the checks a schema built from SDL must pass.
+ *
+ * Two groups, as in graphql-js 17:
+ *   - before building, the SDL validation rules of assertValidSDL
+ *     (specifiedSDLRules) over the document, plus one of our own: an SDL
+ *     document may not contain operations or fragments;
+ *   - after building, validateSchema (type/validate.js) over the model:
+ *     root types, names, field and argument kinds, interface
+ *     implementations, union members, enum values, input objects (@oneOf,
+ *     deprecated required inputs, input object cycles without a finite
+ *     value).
+ * Messages are graphql-js's. graphql-js visits the document once with all
+ * rules in parallel; here each rule walks the document in turn, so with
+ * several errors of different rules the order can differ (the set of
+ * errors is the same).
+ */
+#include "schema.h"
+#include "schema_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ERR(b, loc, ...) gql_errors_add((b)->errs, (loc), __VA_ARGS__)
+
+/* ------------------------------------------------------ suggestions */
+
+static unsigned char lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* graphql-js LexicalDistance.measure: optimal string alignment distance
+ * over lower-cased text, -1 when above the threshold. */
+static int lexical_distance(const char *input, const char *option, int threshold)
+{
+    if (strcmp(input, option) == 0)
+        return 0;
+    size_t la = strlen(option), lb = strlen(input);
+    bool same_lower = la == lb;
+    for (size_t i = 0; same_lower && i < la; i++)
+        same_lower = lower((unsigned char)option[i]) == lower((unsigned char)input[i]);
+    if (same_lower)
+        return 1;
+    const char *a = option, *b = input;
+    if (la < lb) {
+        const char *t = a;
+        a = b;
+        b = t;
+        size_t tl = la;
+        la = lb;
+        lb = tl;
+    }
+    if ((int)(la - lb) > threshold)
+        return -1;
+    int *rows = calloc(3 * (lb + 1), sizeof(int));
+    if (!rows)
+        abort();
+#define ROW(i) (rows + ((i) % 3) * (lb + 1))
+    for (size_t j = 0; j <= lb; j++)
+        ROW(0)[j] = (int)j;
+    int result = -1;
+    for (size_t i = 1; i <= la; i++) {
+        int *up = ROW(i - 1), *cur = ROW(i);
+        int smallest = cur[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int cost = lower((unsigned char)a[i - 1]) == lower((unsigned char)b[j - 1]) ? 0 : 1;
+            int cell = up[j] + 1;
+            if (cur[j - 1] + 1 < cell)
+                cell = cur[j - 1] + 1;
+            if (up[j - 1] + cost < cell)
+                cell = up[j - 1] + cost;
+            if (i > 1 && j > 1 && lower((unsigned char)a[i - 1]) == lower((unsigned char)b[j - 2]) &&
+                lower((unsigned char)a[i - 2]) == lower((unsigned char)b[j - 1])) {
+                int dd = ROW(i - 2)[j - 2] + 1;
+                if (dd < cell)
+                    cell = dd;
+            }
+            if (cell < smallest)
+                smallest = cell;
+            cur[j] = cell;
+        }
+        if (smallest > threshold)
+            goto out;
+    }
+    result = ROW(la)[lb];
+    if (result > threshold)
+        result = -1;
+out:
+#undef ROW
+    free(rows);
+    return result;
+}
+
+static bool is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* graphql-js naturalCompare: digit runs compare as numbers. */
+static int natural_compare(const char *a, const char *b)
+{
+    size_t ai = 0, bi = 0, al = strlen(a), bl = strlen(b);
+    while (ai < al && bi < bl) {
+        unsigned char ac = (unsigned char)a[ai], bc = (unsigned char)b[bi];
+        if (is_digit(ac) && is_digit(bc)) {
+            unsigned long long an = 0, bn = 0;
+            do {
+                ++ai;
+                an = an * 10 + (ac - '0');
+                ac = ai < al ? (unsigned char)a[ai] : 0;
+            } while (is_digit(ac) && an > 0);
+            do {
+                ++bi;
+                bn = bn * 10 + (bc - '0');
+                bc = bi < bl ? (unsigned char)b[bi] : 0;
+            } while (is_digit(bc) && bn > 0);
+            if (an != bn)
+                return an < bn ? -1 : 1;
+        } else {
+            if (ac != bc)
+                return ac < bc ? -1 : 1;
+            ++ai;
+            ++bi;
+        }
+    }
+    return (int)((long)al - (long)bl);
+}
+
+typedef struct suggestion {
+    const char *name;
+    int distance;
+} suggestion;
+
+static int by_suggestion(const void *x, const void *y)
+{
+    const suggestion *a = x, *b = y;
+    if (a->distance != b->distance)
+        return a->distance - b->distance;
+    return natural_compare(a->name, b->name);
+}
+
+void gql_did_you_mean(gql_buf *out, const char *input, const char *const *names, size_t n)
+{
+    suggestion *s = calloc(n ? n : 1, sizeof *s);
+    if (!s)
+        abort();
+    size_t ns = 0;
+    int threshold = (int)(strlen(input) * 4 / 10) + 1;
+    for (size_t i = 0; i < n; i++) {
+        bool dup = false;
+        for (size_t j = 0; j < ns && !dup; j++)
+            dup = strcmp(s[j].name, names[i]) == 0;
+        int d = dup ? -1 : lexical_distance(input, names[i], threshold);
+        if (d >= 0)
+            s[ns++] = (suggestion){names[i], d};
+    }
+    qsort(s, ns, sizeof *s, by_suggestion);
+    if (ns > 5)
+        ns = 5;
+    if (ns)
+        gql_buf_puts(out, " Did you mean ");
+    for (size_t i = 0; i < ns; i++) {
+        if (i && ns == 2)
+            gql_buf_puts(out, " or ");
+        else if (i && i == ns - 1)
+            gql_buf_puts(out, ", or ");
+        else if (i)
+            gql_buf_puts(out, ", ");
+        gql_buf_printf(out, "\"%s\"", s[i].name);
+    }
+    if (ns)
+        gql_buf_putc(out, '?');
+    free(s);
+}
+
+/* ------------------------------------------------------ SDL helpers */
+
+static bool is_type_kind(gql_definition_kind k)
+{
+    return k >= GQL_DEF_SCALAR && k <= GQL_DEF_INPUT_OBJECT;
+}
+
+static const gql_type_def *tdef(const gql_definition *d)
+{
+    return d->u.type_def;
+}
+
+/* Names of every type the SDL may reference: the standard ones, then the
+ * document's definitions (for KnownTypeNames and its suggestions). */
+typedef struct names {
+    const char **v;
+    size_t n;
+} names;
+
+static void names_add(gql_sbuild *b, names *ns, const char *name, size_t cap)
+{
+    (void)b;
+    if (ns->n < cap)
+        ns->v[ns->n++] = name;
+}
+
+static bool names_has(const names *ns, const char *name)
+{
+    for (size_t i = 0; i < ns->n; i++)
+        if (strcmp(ns->v[i], name) == 0)
+            return true;
+    return false;
+}
+
+static names type_names(gql_sbuild *b, bool with_standard)
+{
+    size_t cap = b->doc->ndefs + (with_standard ? b->builtin_doc->ndefs : 0) + 1;
+    names ns = {GQL_NEWN(b->tmp, const char *, cap), 0};
+    if (with_standard)
+        for (size_t i = 0; i < b->builtin_doc->ndefs; i++)
+            if (is_type_kind(b->builtin_doc->defs[i].kind))
+                names_add(b, &ns, tdef(&b->builtin_doc->defs[i])->name, cap);
+    for (size_t i = 0; i < b->doc->ndefs; i++) {
+        const gql_definition *d = &b->doc->defs[i];
+        if (is_type_kind(d->kind) && !tdef(d)->extension && !names_has(&ns, tdef(d)->name))
+            names_add(b, &ns, tdef(d)->name, cap);
+    }
+    return ns;
+}
+
+/* The definition of directive `name`: the SDL's, else a specified one. */
+static const gql_type_def *directive_def(const gql_sbuild *b, const char *name)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        const gql_document *doc = pass ? b->builtin_doc : b->doc;
+        for (size_t i = 0; i < doc->ndefs; i++)
+            if (doc->defs[i].kind == GQL_DEF_DIRECTIVE && !tdef(&doc->defs[i])->extension &&
+                strcmp(tdef(&doc->defs[i])->name, name) == 0)
+                return tdef(&doc->defs[i]);
+    }
+    return NULL;
+}
+
+static void print_type_ref(gql_buf *out, const gql_type_ref *r)
+{
+    if (r->kind == GQL_TYPE_REF_NAMED) {
+        gql_buf_puts(out, r->name);
+    } else if (r->kind == GQL_TYPE_REF_LIST) {
+        gql_buf_putc(out, '[');
+        print_type_ref(out, r->of);
+        gql_buf_putc(out, ']');
+    } else {
+        print_type_ref(out, r->of);
+        gql_buf_putc(out, '!');
+    }
+}
+
+/* ------------------------------------------- walking directive usages */
+
+/* Where directives are used in a type-system document; `group` is the
+ * type name (or "schema") for definition-level directives, whose
+ * definition and extensions count as one location (graphql-js
+ * UniqueDirectivesPerLocation), NULL elsewhere. */
+typedef void (*dir_site_fn)(gql_sbuild *b, const gql_directive *dirs, size_t n, int location,
+                            const char *group, void *ctx);
+
+static int type_location(gql_definition_kind k)
+{
+    switch (k) {
+    case GQL_DEF_SCHEMA:
+        return GQL_DL_SCHEMA;
+    case GQL_DEF_SCALAR:
+        return GQL_DL_SCALAR;
+    case GQL_DEF_OBJECT:
+        return GQL_DL_OBJECT;
+    case GQL_DEF_INTERFACE:
+        return GQL_DL_INTERFACE;
+    case GQL_DEF_UNION:
+        return GQL_DL_UNION;
+    case GQL_DEF_ENUM:
+        return GQL_DL_ENUM;
+    case GQL_DEF_INPUT_OBJECT:
+        return GQL_DL_INPUT_OBJECT;
+    default:
+        return GQL_DL_COUNT; /* DIRECTIVE_DEFINITION */
+    }
+}
+
+static void walk_args(gql_sbuild *b, const gql_input_value_def *args, size_t n, int location,
+                      dir_site_fn fn, void *ctx)
+{
+    for (size_t i = 0; i < n; i++)
+        fn(b, args[i].directives, args[i].ndirectives, location, NULL, ctx);
+}
+
+static void walk_directive_sites(gql_sbuild *b, dir_site_fn fn, void *ctx)
+{
+    for (size_t i = 0; i < b->doc->ndefs; i++) {
+        const gql_definition *d = &b->doc->defs[i];
+        if (d->kind == GQL_DEF_OPERATION || d->kind == GQL_DEF_FRAGMENT)
+            continue;
+        const gql_type_def *td = tdef(d);
+        fn(b, td->directives, td->ndirectives, type_location(d->kind),
+           d->kind == GQL_DEF_DIRECTIVE ? NULL : d->kind == GQL_DEF_SCHEMA ? "" : td->name, ctx);
+        for (size_t j = 0; j < td->nfields; j++) {
+            fn(b, td->fields[j].directives, td->fields[j].ndirectives, GQL_DL_FIELD_DEFINITION,
+               NULL, ctx);
+            walk_args(b, td->fields[j].args, td->fields[j].nargs, GQL_DL_ARGUMENT_DEFINITION, fn,
+                      ctx);
+        }
+        for (size_t j = 0; j < td->nvalues; j++)
+            fn(b, td->values[j].directives, td->values[j].ndirectives, GQL_DL_ENUM_VALUE, NULL,
+               ctx);
+        walk_args(b, td->input_fields, td->ninput_fields, GQL_DL_INPUT_FIELD_DEFINITION, fn, ctx);
+        walk_args(b, td->args, td->nargs, GQL_DL_ARGUMENT_DEFINITION, fn, ctx);
+    }
+}
+
+/* ----------------------------------------------------------- SDL rules */
+
+static void executable_definitions(gql_sbuild *b)
+{
+    for (size_t i = 0; i < b->doc->ndefs; i++) {
+        const gql_definition *d = &b->doc->defs[i];
+        if (d->kind == GQL_DEF_OPERATION) {
+            const char *name = d->u.operation->name;
+            ERR(b, &d->loc, "The %s%s%s operation is not a type-system definition: a schema "
+                "cannot contain executable definitions.",
+                name ? "\"" : "", name ? name : "anonymous", name ? "\"" : "");
+        } else if (d->kind == GQL_DEF_FRAGMENT) {
+            ERR(b, &d->loc, "The \"%s\" fragment is not a type-system definition: a schema "
+                "cannot contain executable definitions.", d->u.fragment->name);
+        }
+    }
+}
+
+static void lone_schema_definition(gql_sbuild *b)
+{
+    size_t seen = 0;
+    for (size_t i = 0; i < b->doc->ndefs; i++) {
+        const gql_definition *d = &b->doc->defs[i];
+        if (d->kind == GQL_DEF_SCHEMA && !tdef(d)->extension && seen++)
+            ERR(b, &tdef(d)->loc, "Must provide only one schema definition.");
+    }
+}
+
+static void unique_operation_types(gql_sbuild *b)
+{
+    const gql_root_op_def *seen[3] = {NULL, NULL, NULL};
+    for (size_t i = 0; i < b->doc->ndefs; i++) {
+        const gql_definition *d = &b->doc->defs[i];
+        if (d->kind != GQL_DEF_SCHEMA)
+            continue;
+        for (size_t j = 0; j < tdef(d)->nroot_ops; j++) {
+            const gql_root_op_def *op = &tdef(d)->root_ops[j];
+            if (seen[op->op]) {
+                gql_error *e = ERR(b, &seen[op->op]->type.loc,
+                                   "There can be only one %s type in schema.",
+                                   gql_operation_type_name(op->op));
+                gql_error_add_loc(b->errs, e, op->type.loc);
+            } else {
+                seen[op->op] = op;
+            }
+        }
+    }
+}
+
+static void unique_type_names(gql_sbuild *b)
+{
+    for (size_t i = 0; i < b->doc->ndefs; i++) {
+        const gql_definition *d = &b->doc->defs[i];
+        if (!is_type_kind(d->kind) || tdef(d)->extension)
+            continue;
+        for (size_t j = 0; j < i; j++) {
+            const gql_definition *p = &b->doc->defs[j];
+            if (is_type_kind(p->kind) && !tdef(p)->extension &&
+                strcmp(tdef(p)->name, tdef(d)->name) == 0) {
+                gql_error *e = ERR(b, &tdef(p)->name_loc,
+                                   "There can be only one type named \"%s\".", tdef(d)->name);
+                gql_error_add_loc(b->errs, e, tdef(d)->name_loc);
+                break;
+            }
+        }
+    }
+}
+
+/* Members (fields, values) defined by a type definition or extension with
+ * the same name earlier in the document: the first such, or NULL. */
+typedef const char *(*member_name_fn)(const gql_type_def *td, size_t j, gql_loc *loc);
+
+static const char *field_name(const gql_type_def *td, size_t j, gql_loc *loc)
+{
+    if (td->ninput_fields) {
+        *loc = td->input_fields[j].loc;
+        return td->input_fields[j].name;
+    }
+    *loc = td->fields[j].loc;
+    return td->fields[j].name;
+}
+
+static size_t nfields_of(const gql_type_def *td)
+{
+    return td->ninput_fields ? td->ninput_fields : td->nfields;
+}
+
+static const char *value_name(const gql_type_def *td, size_t j, gql_loc *loc)
+{
+    *loc = td->values[j].loc;
+    return td->values[j].name;
+}
+
+static bool find_earlier_member(gql_sbuild *b, size_t upto_def, size_t upto_j, const char *type,
+                                gql_definition_kind kind, bool values, const char *member,
+                                gql_loc *found)
+{
+    for (size_t i = 0; i <= upto_def; i++) {
+        const gql_definition *d = &b->doc->defs[i];
+        if (d->kind != kind || strcmp(tdef(d)->name, type) != 0)
+            continue;
+        size_t n = values ? tdef(d)->nvalues : nfields_of(tdef(d));
+        if (i == upto_def)
+            n = upto_j;
+        for (size_t j = 0; j < n; j++) {
+            gql_loc loc;
+            const char *name = values ? value_name(tdef(d), j, &loc) : field_name(tdef(d), j, &loc);
+            if (strcmp(name, member) == 0) {
+                *found = loc;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static void unique_members(gql_sbuild *b, bool values)
+{
+    for (size_t i = 0; i < b->doc->ndefs; i++) {
+        const gql_definition *d = &b->doc->defs[i];
+        bool fits = values ? d->kind == GQL_DEF_ENUM
+                           : d->kind == GQL_DEF_OBJECT || d->kind == GQL_DEF_INTERFACE ||
+                                 d->kind == GQL_DEF_INPUT_OBJECT;
+        if (!fits)
+            continue;
+        const gql_type_def *td = tdef(d);
+        size_t n = values ? td->nvalues : nfields_of(td);
+        for (size_t j = 0; j < n; j++) {
+            gql_loc loc, first;
+            const char *name = values ? value_name(td, j, &loc) : field_name(td, j, &loc);
+            if (!find_earlier_member(b, i, j, td->name, d->kind, values, name, &first))
+                continue;
+            gql_error *e = values ? ERR(b, &first, "Enum value \"%s.%s\" can only be defined once.",
+                                        td->name, name)
+                                  : ERR(b, &first, "Field \"%s.%s\" can only be defined once.",
+                                        td->name, name);
+            gql_error_add_loc(b->errs, e, loc);
+        }
+    }
+}
+
+static void unique_args_of(gql_sbuild *b, const char *parent, const gql_input_value_def *args,
+                           size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        bool first = true;
+        for (size_t k = 0; k < j && first; k++)
+            first = strcmp(args[k].name, args[j].name) != 0;
+        size_t count = 0;
+        for (size_t k = j; k < n; k++)
+            count += strcmp(args[k].name, args[j].name) == 0;
+        if (!first || count < 2)
+            continue;
+        gql_error *e = ERR(b, &args[j].loc, "Argument \"%s(%s:)\" can only be defined once.",
+                           parent, args[j].name);
+        for (size_t k = j + 1; k < n; k++)
+            if (strcmp(args[k].name, args[j].name) == 0)
+                gql_error_add_loc(b->errs, e, args[k].loc);
+    }
+}
+
+static void unique_argument_definition_names(gql_sbuild *b)
+{
+    for (size_t i = 0; i < b->doc->ndefs; i++) {
+        const gql_definition *d = &b->doc->defs[i];
+        if (d->kind == GQL_DEF_DIRECTIVE) {
+            const char *parent = gql_arena_printf(b->tmp, "@%s", tdef(d)->name);
+            unique_args_of(b, parent, tdef(d)->args, tdef(d)->nargs);
+        } else if (d->kind == GQL_DEF_OBJECT || d->kind == GQL_DEF_INTERFACE) {
+            for (size_t j = 0; j < tdef(d)->nfields; j++) {
+                const gql_field_def_node *f = &tdef(d)->fields[j];
+                const char *parent = gql_arena_printf(b->tmp, "%s.%s", tdef(d)->name, f->name);
+                unique_args_of(b, parent, f->args, f->nargs);
+            }
+        }
+    }
+}
+
+static void unique_directive_names(gql_sbuild *b)
+{
+    for (size_t i = 0; i < b->doc->ndefs; i++) {
+        const gql_definition *d = &b->doc->defs[i];
+        if (d->kind != GQL_DEF_DIRECTIVE || tdef(d)->extension)
+            continue;
+        for (size_t j = 0; j < i; j++) {
+            const gql_definition *p = &b->doc->defs[j];
+            if (p->kind == GQL_DEF_DIRECTIVE && !tdef(p)->extension && strcmp(tdef(p)->name, tdef(d)->name) == 0) {
+                gql_error *e = ERR(b, &tdef(p)->name_loc,
+                                   "There can be only one directive named \"@%s\".", tdef(d)->name);
+                gql_error_add_loc(b->errs, e, tdef(d)->name_loc);
+                break;
+            }
+        }
+    }
+}
+
+/* KnownTypeNames */
+static void known_type(gql_sbuild *b, const names *known, const char *name, gql_loc loc)
+{
+    if (names_has(known, name))
+        return;
+    gql_buf msg = GQL_BUF_INIT;
+    gql_buf_printf(&msg, "Unknown type \"%s\".", name);
+    gql_did_you_mean(&msg, name, known->v, known->n);
+    ERR(b, &loc, "%s", gql_buf_cstr(&msg));
+    gql_buf_free(&msg);
+}
+
+static void known_type_ref(gql_sbuild *b, const names *known, const gql_type_ref *r)
+{
+    while (r && r->kind != GQL_TYPE_REF_NAMED)
+        r = r->of;
+    if (r)
+        known_type(b, known, r->name, r->loc);
+}
+
+static void known_arg_types(gql_sbuild *b, const names *known, const gql_input_value_def *a,
+                            size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        known_type_ref(b, known, a[i].type);
+}
+
+static void known_type_names(gql_sbuild *b)
+{
+    names known = type_names(b, true);
+    for (size_t i = 0; i < b->doc->ndefs; i++) {
+        const gql_definition *d = &b->doc->defs[i];
+        if (d->kind == GQL_DEF_OPERATION || d->kind == GQL_DEF_FRAGMENT)
+            continue;
+        const gql_type_def *td = tdef(d);
+        for (size_t j = 0; j < td->nroot_ops; j++)
+            known_type(b, &known, td->root_ops[j].type.name, td->root_ops[j].type.loc);
+        for (size_t j = 0; j < td->ninterfaces; j++)
+            known_type(b, &known, td->interfaces[j].name, td->interfaces[j].loc);
+        for (size_t j = 0; j < td->nfields; j++) {
+            known_arg_types(b, &known, td->fields[j].args, td->fields[j].nargs);
+            known_type_ref(b, &known, td->fields[j].type);
+        }
+        for (size_t j = 0; j < td->nmembers; j++)
+            known_type(b, &known, td->members[j].name, td->members[j].loc);
+        known_arg_types(b, &known, td->input_fields, td->ninput_fields);
+        known_arg_types(b, &known, td->args, td->nargs);
+    }
+}
+
+static const char *location_name(int location)
+{
+    return location == GQL_DL_COUNT ? "DIRECTIVE_DEFINITION"
+                                    : gql_directive_location_name((gql_directive_location)location);
+}
+
+static bool directive_allows(const gql_type_def *def, int location)
+{
+    const char *name = location_name(location);
+    for (size_t i = 0; i < def->nlocation_names; i++)
+        if (strcmp(def->location_names[i].name, name) == 0)
+            return true;
+    /* The built-in @deprecated also applies to directive definitions. */
+    return location == GQL_DL_COUNT && strcmp(def->name, "deprecated") == 0;
+}
+
+static void known_directives_at(gql_sbuild *b, const gql_directive *dirs, size_t n, int location,
+                                const char *group, void *ctx)
+{
+    (void)group;
+    (void)ctx;
+    for (size_t i = 0; i < n; i++) {
+        const gql_type_def *def = directive_def(b, dirs[i].name);
+        if (!def)
+            ERR(b, &dirs[i].loc, "Unknown directive \"@%s\".", dirs[i].name);
+        else if (!directive_allows(def, location))
+            ERR(b, &dirs[i].loc, "Directive \"@%s\" may not be used on %s.", dirs[i].name,
+                location_name(location));
+    }
+}
+
+/* UniqueDirectivesPerLocation: a definition and its extensions share the
+ * set of seen directives, so each group is checked once, at its first site. */
+typedef struct seen_dirs {
+    const gql_directive **v;
+    size_t n, cap;
+} seen_dirs;
+
+static void check_unique_dirs(gql_sbuild *b, seen_dirs *seen, const gql_directive *dirs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const gql_type_def *def = directive_def(b, dirs[i].name);
+        if (!def || def->repeatable)
+            continue;
+        const gql_directive *prev = NULL;
+        for (size_t j = 0; j < seen->n && !prev; j++)
+            if (strcmp(seen->v[j]->name, dirs[i].name) == 0)
+                prev = seen->v[j];
+        if (prev) {
+            gql_error *e = ERR(b, &prev->loc,
+                               "The directive \"@%s\" can only be used once at this location.",
+                               dirs[i].name);
+            gql_error_add_loc(b->errs, e, dirs[i].loc);
+            continue;
+        }
+        if (seen->n == seen->cap) {
+            size_t cap = seen->cap ? seen->cap * 2 : 8;
+            seen->v = gql_arena_grow(b->tmp, seen->v, seen->n, cap, sizeof *seen->v);
+            seen->cap = cap;
+        }
+        seen->v[seen->n++] = &dirs[i];
+    }
+}
+
+static bool same_group(const gql_definition *d, const char *group)
+{
+    if (d->kind == GQL_DEF_OPERATION || d->kind == GQL_DEF_FRAGMENT || d->kind == GQL_DEF_DIRECTIVE)
+        return false;
+    if (d->kind == GQL_DEF_SCHEMA)
+        return group[0] == '\0';
+    return group[0] && strcmp(d->u.type_def->name, group) == 0;
+}
+
+static void unique_dirs_at(gql_sbuild *b, const gql_directive *dirs, size_t n, int location,
+                           const char *group, void *ctx)
+{
+    (void)location;
+    (void)ctx;
+    seen_dirs seen = {0};
+    if (!group) {
+        check_unique_dirs(b, &seen, dirs, n);
+        return;
+    }
+    /* Only the group's first definition checks it, across all members. */
+    size_t first = b->doc->ndefs;
+    for (size_t i = 0; i < b->doc->ndefs && first == b->doc->ndefs; i++)
+        if (same_group(&b->doc->defs[i], group))
+            first = i;
+    if (first == b->doc->ndefs || b->doc->defs[first].u.type_def->directives != dirs)
+        return;
+    for (size_t i = first; i < b->doc->ndefs; i++)
+        if (same_group(&b->doc->defs[i], group))
+            check_unique_dirs(b, &seen, b->doc->defs[i].u.type_def->directives,
+                              b->doc->defs[i].u.type_def->ndirectives);
+}
+
+static const char *kind_word(gql_definition_kind k)
+{
+    switch (k) {
+    case GQL_DEF_SCALAR:
+        return "scalar";
+    case GQL_DEF_OBJECT:
+        return "object";
+    case GQL_DEF_INTERFACE:
+        return "interface";
+    case GQL_DEF_UNION:
+        return "union";
+    case GQL_DEF_ENUM:
+        return "enum";
+    default:
+        return "input object";
+    }
+}
+
+static void possible_type_extensions(gql_sbuild *b)
+{
+    names defined = type_names(b, false);
+    for (size_t i = 0; i < b->doc->ndefs; i++) {
+        const gql_definition *d = &b->doc->defs[i];
+        if (!is_type_kind(d->kind) || !tdef(d)->extension)
+            continue;
+        const gql_definition *def = NULL;
+        for (size_t j = 0; j < b->doc->ndefs && !def; j++) {
+            const gql_definition *p = &b->doc->defs[j];
+            if (is_type_kind(p->kind) && !tdef(p)->extension &&
+                strcmp(tdef(p)->name, tdef(d)->name) == 0)
+                def = p;
+        }
+        if (!def) {
+            gql_buf msg = GQL_BUF_INIT;
+            gql_buf_printf(&msg, "Cannot extend type \"%s\" because it is not defined.",
+                           tdef(d)->name);
+            gql_did_you_mean(&msg, tdef(d)->name, defined.v, defined.n);
+            ERR(b, &tdef(d)->name_loc, "%s", gql_buf_cstr(&msg));
+            gql_buf_free(&msg);
+        } else if (def->kind != d->kind) {
+            gql_error *e = ERR(b, &tdef(def)->loc, "Cannot extend non-%s type \"%s\".",
+                               kind_word(d->kind), tdef(d)->name);
+            gql_error_add_loc(b->errs, e, tdef(d)->loc);
+        }
+    }
+}
+
+static void known_args_at(gql_sbuild *b, const gql_directive *dirs, size_t n, int location,
+                          const char *group, void *ctx)
+{
+    (void)location;
+    (void)group;
+    (void)ctx;
+    for (size_t i = 0; i < n; i++) {
+        const gql_type_def *def = directive_def(b, dirs[i].name);
+        if (!def)
+            continue;
+        const char **known = GQL_NEWN(b->tmp, const char *, def->nargs + 1);
+        for (size_t k = 0; k < def->nargs; k++)
+            known[k] = def->args[k].name;
+        for (size_t j = 0; j < dirs[i].nargs; j++) {
+            const char *name = dirs[i].args[j].name;
+            bool found = false;
+            for (size_t k = 0; k < def->nargs && !found; k++)
+                found = strcmp(known[k], name) == 0;
+            if (found)
+                continue;
+            gql_buf msg = GQL_BUF_INIT;
+            gql_buf_printf(&msg, "Unknown argument \"%s\" on directive \"@%s\".", name,
+                           dirs[i].name);
+            gql_did_you_mean(&msg, name, known, def->nargs);
+            ERR(b, &dirs[i].args[j].loc, "%s", gql_buf_cstr(&msg));
+            gql_buf_free(&msg);
+        }
+    }
+}
+
+static void unique_args_at(gql_sbuild *b, const gql_directive *dirs, size_t n, int location,
+                           const char *group, void *ctx)
+{
+    (void)location;
+    (void)group;
+    (void)ctx;
+    for (size_t i = 0; i < n; i++) {
+        const gql_argument *a = dirs[i].args;
+        for (size_t j = 0; j < dirs[i].nargs; j++) {
+            bool first = true;
+            for (size_t k = 0; k < j && first; k++)
+                first = strcmp(a[k].name, a[j].name) != 0;
+            size_t count = 0;
+            for (size_t k = j; k < dirs[i].nargs; k++)
+                count += strcmp(a[k].name, a[j].name) == 0;
+            if (!first || count < 2)
+                continue;
+            gql_error *e = ERR(b, &a[j].loc, "There can be only one argument named \"%s\".",
+                               a[j].name);
+            for (size_t k = j + 1; k < dirs[i].nargs; k++)
+                if (strcmp(a[k].name, a[j].name) == 0)
+                    gql_error_add_loc(b->errs, e, a[k].loc);
+        }
+    }
+}
+
+/* UniqueInputFieldNames over every object literal of the document. */
+static void unique_input_fields(gql_sbuild *b, const gql_value *v)
+{
+    if (!v)
+        return;
+    if (v->kind == GQL_VALUE_LIST) {
+        for (size_t i = 0; i < v->u.list.n; i++)
+            unique_input_fields(b, v->u.list.items[i]);
+        return;
+    }
+    if (v->kind != GQL_VALUE_OBJECT)
+        return;
+    const gql_object_field *f = v->u.object.fields;
+    for (size_t i = 0; i < v->u.object.n; i++) {
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(f[j].name, f[i].name) == 0) {
+                gql_error *e = ERR(b, &f[j].loc, "There can be only one input field named \"%s\".",
+                                   f[i].name);
+                gql_error_add_loc(b->errs, e, f[i].loc);
+                break;
+            }
+        unique_input_fields(b, f[i].value);
+    }
+}
+
+static void unique_input_fields_at(gql_sbuild *b, const gql_directive *dirs, size_t n,
+                                   int location, const char *group, void *ctx)
+{
+    (void)location;
+    (void)group;
+    (void)ctx;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < dirs[i].nargs; j++)
+            unique_input_fields(b, dirs[i].args[j].value);
+}
+
+static void unique_input_fields_in_defaults(gql_sbuild *b, const gql_input_value_def *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        unique_input_fields(b, a[i].default_value);
+}
+
+static void unique_input_field_names(gql_sbuild *b)
+{
+    /* graphql-js visits literals in document order; defaults and
+     * directive arguments are checked per definition here. */
+    for (size_t i = 0; i < b->doc->ndefs; i++) {
+        const gql_definition *d = &b->doc->defs[i];
+        if (d->kind == GQL_DEF_OPERATION || d->kind == GQL_DEF_FRAGMENT)
+            continue;
+        const gql_type_def *td = tdef(d);
+        for (size_t j = 0; j < td->nfields; j++)
+            unique_input_fields_in_defaults(b, td->fields[j].args, td->fields[j].nargs);
+        unique_input_fields_in_defaults(b, td->input_fields, td->ninput_fields);
+        unique_input_fields_in_defaults(b, td->args, td->nargs);
+    }
+    walk_directive_sites(b, unique_input_fields_at, NULL);
+}
+
+static void required_args_at(gql_sbuild *b, const gql_directive *dirs, size_t n, int location,
+                             const char *group, void *ctx)
+{
+    (void)location;
+    (void)group;
+    (void)ctx;
+    for (size_t i = 0; i < n; i++) {
+        const gql_type_def *def = directive_def(b, dirs[i].name);
+        for (size_t k = 0; def && k < def->nargs; k++) {
+            const gql_input_value_def *a = &def->args[k];
+            if (a->type->kind != GQL_TYPE_REF_NON_NULL || a->default_value)
+                continue;
+            bool given = false;
+            for (size_t j = 0; j < dirs[i].nargs && !given; j++)
+                given = strcmp(dirs[i].args[j].name, a->name) == 0;
+            if (given)
+                continue;
+            gql_buf t = GQL_BUF_INIT;
+            print_type_ref(&t, a->type);
+            ERR(b, &dirs[i].loc,
+                "Argument \"@%s(%s:)\" of type \"%s\" is required, but it was not provided.",
+                dirs[i].name, a->name, gql_buf_cstr(&t));
+            gql_buf_free(&t);
+        }
+    }
+}
+
+void gql_schema_check_sdl(gql_sbuild *b)
+{
+    executable_definitions(b);
+    lone_schema_definition(b);
+    unique_operation_types(b);
+    unique_type_names(b);
+    unique_members(b, true);
+    unique_members(b, false);
+    unique_argument_definition_names(b);
+    unique_directive_names(b);
+    known_type_names(b);
+    walk_directive_sites(b, known_directives_at, NULL);
+    walk_directive_sites(b, unique_dirs_at, NULL);
+    possible_type_extensions(b);
+    walk_directive_sites(b, known_args_at, NULL);
+    walk_directive_sites(b, unique_args_at, NULL);
+    unique_input_field_names(b);
+    walk_directive_sites(b, required_args_at, NULL);
+}
+
+/* ------------------------------------------------------ validateSchema */
+
+static const gql_type_def *def_of(const gql_sbuild *b, const gql_type *t)
+{
+    const gql_tinfo *ti = gql_sbuild_info(b, t->name);
+    return ti ? ti->def : NULL;
+}
+
+static const gql_tinfo *info_of(const gql_sbuild *b, const gql_type *t)
+{
+    return gql_sbuild_info(b, t->name);
+}
+
+static gql_loc loc_of_def(const gql_type_def *td)
+{
+    gql_loc none = {0, 0, 0};
+    return td ? td->loc : none;
+}
+
+/* The type definition's location and its extensions'. */
+static void add_type_locs(gql_sbuild *b, gql_error *e, const gql_type *t)
+{
+    const gql_tinfo *ti = info_of(b, t);
+    if (!ti)
+        return;
+    for (size_t i = 0; i < ti->exts.n; i++)
+        gql_error_add_loc(b->errs, e, ((const gql_type_def *)ti->exts.items[i])->loc);
+}
+
+static gql_error *type_error(gql_sbuild *b, const gql_type *t, const char *msg)
+{
+    gql_loc loc = loc_of_def(def_of(b, t));
+    gql_error *e = ERR(b, &loc, "%s", msg);
+    add_type_locs(b, e, t);
+    return e;
+}
+
+static const char *tstr(gql_sbuild *b, const gql_type *t)
+{
+    return gql_type_str(b->tmp, t);
+}
+
+static void validate_name(gql_sbuild *b, const char *name, gql_loc loc)
+{
+    if (strncmp(name, "__", 2) == 0)
+        ERR(b, &loc, "Name \"%s\" must not begin with \"__\", which is reserved by GraphQL "
+            "introspection.", name);
+}
+
+static gql_loc type_ref_loc(const gql_type_ref *r)
+{
+    gql_loc none = {0, 0, 0};
+    return r ? r->loc : none;
+}
+
+static const gql_directive *deprecated_node(const gql_directive *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(d[i].name, "deprecated") == 0)
+            return &d[i];
+    return NULL;
+}
+
+/* "Required argument X cannot be deprecated." and the like, located at the
+ * @deprecated and at the type. */
+static void deprecated_required(gql_sbuild *b, const gql_input_value *v, const char *what)
+{
+    if (!gql_is_required_input(v) || !v->deprecated)
+        return;
+    const gql_input_value_def *n = gql_sbuild_node(b, v);
+    const gql_directive *dep = n ? deprecated_node(n->directives, n->ndirectives) : NULL;
+    gql_loc none = {0, 0, 0};
+    gql_error *e = ERR(b, dep ? &dep->loc : &none, "%s cannot be deprecated.", what);
+    if (n)
+        gql_error_add_loc(b->errs, e, type_ref_loc(n->type));
+}
+
+static gql_loc root_op_loc(gql_sbuild *b, gql_operation_type op, const gql_type *t)
+{
+    const gql_type_def *nodes[1] = {b->schema_def};
+    for (size_t k = 0; k <= b->schema_exts.n; k++) {
+        const gql_type_def *td = k == 0 ? nodes[0] : b->schema_exts.items[k - 1];
+        for (size_t i = 0; td && i < td->nroot_ops; i++)
+            if (td->root_ops[i].op == op)
+                return td->root_ops[i].type.loc;
+    }
+    return loc_of_def(def_of(b, t));
+}
+
+static void validate_root_types(gql_sbuild *b)
+{
+    gql_schema *s = b->s;
+    if (!s->query) {
+        gql_loc loc = loc_of_def(b->schema_def);
+        ERR(b, &loc, "Query root type must be provided.");
+    }
+    gql_type *roots[3] = {s->query, s->mutation, s->subscription};
+    static const char *const cap[3] = {"Query", "Mutation", "Subscription"};
+    for (int op = 0; op < 3; op++) {
+        if (!roots[op] || roots[op]->kind == GQL_OBJECT)
+            continue;
+        gql_loc loc = root_op_loc(b, (gql_operation_type)op, roots[op]);
+        ERR(b, &loc, "%s root type must be Object type%s, it cannot be %s.", cap[op],
+            op == 0 ? "" : " if provided", roots[op]->name);
+        roots[op] = NULL;
+    }
+    for (int op = 0; op < 3; op++) {
+        if (!roots[op])
+            continue;
+        int uses[3], n = 0;
+        bool first = true;
+        for (int o = 0; o < 3; o++)
+            if (roots[o] == roots[op]) {
+                if (o < op)
+                    first = false;
+                uses[n++] = o;
+            }
+        if (!first || n < 2)
+            continue;
+        const char *list =
+            n == 2 ? gql_arena_printf(b->tmp, "%s and %s", gql_operation_type_name(uses[0]),
+                                      gql_operation_type_name(uses[1]))
+                   : "query, mutation, and subscription";
+        gql_loc loc = root_op_loc(b, (gql_operation_type)uses[0], roots[op]);
+        gql_error *e = ERR(b, &loc, "All root types must be different, \"%s\" type is used as "
+                           "%s root types.", roots[op]->name, list);
+        for (int k = 1; k < n; k++)
+            gql_error_add_loc(b->errs, e, root_op_loc(b, (gql_operation_type)uses[k], roots[op]));
+    }
+}
+
+static void validate_directives(gql_sbuild *b)
+{
+    for (size_t i = 0; i < b->s->ndirectives; i++) {
+        const gql_directive_def *d = b->s->directives[i];
+        const gql_type_def *node = gql_sbuild_node(b, d);
+        validate_name(b, d->name, loc_of_def(node));
+        for (size_t j = 0; j < d->nargs; j++) {
+            const gql_input_value *a = &d->args[j];
+            validate_name(b, a->name, a->loc);
+            if (!gql_is_input_type(a->type))
+                ERR(b, &a->loc, "The type of @%s(%s:) must be Input Type but got: %s.", d->name,
+                    a->name, tstr(b, a->type));
+            deprecated_required(b, a,
+                                gql_arena_printf(b->tmp, "Required argument @%s(%s:)", d->name,
+                                                 a->name));
+        }
+    }
+}
+
+static void validate_fields(gql_sbuild *b, const gql_type *t)
+{
+    if (t->nfields == 0)
+        type_error(b, t, gql_arena_printf(b->tmp, "Type %s must define one or more fields.",
+                                          t->name));
+    for (size_t i = 0; i < t->nfields; i++) {
+        const gql_field *f = &t->fields[i];
+        const gql_field_def_node *fn = gql_sbuild_node(b, f);
+        validate_name(b, f->name, f->loc);
+        if (!gql_is_output_type(f->type)) {
+            gql_loc loc = type_ref_loc(fn ? fn->type : NULL);
+            ERR(b, &loc, "The type of %s.%s must be Output Type but got: %s.", t->name, f->name,
+                tstr(b, f->type));
+        }
+        for (size_t j = 0; j < f->nargs; j++) {
+            const gql_input_value *a = &f->args[j];
+            const gql_input_value_def *an = gql_sbuild_node(b, a);
+            validate_name(b, a->name, a->loc);
+            if (!gql_is_input_type(a->type)) {
+                gql_loc loc = type_ref_loc(an ? an->type : NULL);
+                ERR(b, &loc, "The type of %s.%s(%s:) must be Input Type but got: %s.", t->name,
+                    f->name, a->name, tstr(b, a->type));
+            }
+            deprecated_required(b, a,
+                                gql_arena_printf(b->tmp, "Required argument %s.%s(%s:)", t->name,
+                                                 f->name, a->name));
+        }
+    }
+}
+
+/* Locations where `t` (definition and extensions) names `iface`. */
+static void add_implements_locs(gql_sbuild *b, gql_error *e, const gql_type *t,
+                                const gql_type *iface)
+{
+    const gql_tinfo *ti = info_of(b, t);
+    if (!ti || !ti->def)
+        return;
+    for (size_t k = 0; k <= ti->exts.n; k++) {
+        const gql_type_def *td = k == 0 ? ti->def : ti->exts.items[k - 1];
+        for (size_t i = 0; i < td->ninterfaces; i++)
+            if (strcmp(td->interfaces[i].name, iface->name) == 0)
+                gql_error_add_loc(b->errs, e, td->interfaces[i].loc);
+    }
+}
+
+static void implements_error(gql_sbuild *b, const gql_type *t, const gql_type *iface,
+                             const gql_type *t2, const gql_type *iface2, const char *msg)
+{
+    gql_error *e = ERR(b, NULL, "%s", msg);
+    add_implements_locs(b, e, t, iface);
+    if (t2)
+        add_implements_locs(b, e, t2, iface2);
+}
+
+static const gql_input_value *arg_named(const gql_field *f, const char *name)
+{
+    return gql_field_arg(f, name);
+}
+
+static void validate_implements_interface(gql_sbuild *b, const gql_type *t, const gql_type *iface)
+{
+    for (size_t i = 0; i < iface->nfields; i++) {
+        const gql_field *ifield = &iface->fields[i];
+        const gql_field_def_node *ifn = gql_sbuild_node(b, ifield);
+        gql_field *tfield = gql_type_field(t, ifield->name);
+        if (!tfield) {
+            gql_error *e = ERR(b, &ifield->loc,
+                               "Interface field %s.%s expected but %s does not provide it.",
+                               iface->name, ifield->name, t->name);
+            gql_error_add_loc(b->errs, e, loc_of_def(def_of(b, t)));
+            add_type_locs(b, e, t);
+            continue;
+        }
+        const gql_field_def_node *tfn = gql_sbuild_node(b, tfield);
+        if (!gql_type_is_subtype(b->s, tfield->type, ifield->type)) {
+            gql_loc loc = type_ref_loc(ifn ? ifn->type : NULL);
+            gql_error *e = ERR(b, &loc, "Interface field %s.%s expects type %s but %s.%s is type %s.",
+                               iface->name, ifield->name, tstr(b, ifield->type), t->name,
+                               tfield->name, tstr(b, tfield->type));
+            gql_error_add_loc(b->errs, e, type_ref_loc(tfn ? tfn->type : NULL));
+        }
+        for (size_t j = 0; j < ifield->nargs; j++) {
+            const gql_input_value *iarg = &ifield->args[j];
+            const gql_input_value *targ = arg_named(tfield, iarg->name);
+            if (!targ) {
+                gql_error *e = ERR(b, &iarg->loc, "Interface field argument %s.%s(%s:) expected "
+                                   "but %s.%s does not provide it.", iface->name, ifield->name,
+                                   iarg->name, t->name, tfield->name);
+                gql_error_add_loc(b->errs, e, tfield->loc);
+                continue;
+            }
+            if (!gql_type_equal(iarg->type, targ->type)) {
+                const gql_input_value_def *in = gql_sbuild_node(b, iarg);
+                const gql_input_value_def *tn = gql_sbuild_node(b, targ);
+                gql_loc loc = type_ref_loc(in ? in->type : NULL);
+                gql_error *e = ERR(b, &loc, "Interface field argument %s.%s(%s:) expects type %s "
+                                   "but %s.%s(%s:) is type %s.", iface->name, ifield->name,
+                                   iarg->name, tstr(b, iarg->type), t->name, tfield->name,
+                                   targ->name, tstr(b, targ->type));
+                gql_error_add_loc(b->errs, e, type_ref_loc(tn ? tn->type : NULL));
+            }
+        }
+        for (size_t j = 0; j < tfield->nargs; j++) {
+            const gql_input_value *targ = &tfield->args[j];
+            if (gql_is_required_input(targ) && !arg_named(ifield, targ->name)) {
+                gql_error *e = ERR(b, &targ->loc, "Argument \"%s.%s(%s:)\" must not be required "
+                                   "type \"%s\" if not provided by the Interface field \"%s.%s\".",
+                                   t->name, tfield->name, targ->name, tstr(b, targ->type),
+                                   iface->name, ifield->name);
+                gql_error_add_loc(b->errs, e, ifield->loc);
+            }
+        }
+        if (tfield->deprecated && !ifield->deprecated) {
+            const gql_directive *dep =
+                tfn ? deprecated_node(tfn->directives, tfn->ndirectives) : NULL;
+            gql_loc none = {0, 0, 0};
+            gql_error *e = ERR(b, dep ? &dep->loc : &none,
+                               "Interface field %s.%s is not deprecated, so implementation field "
+                               "%s.%s must not be deprecated.", iface->name, ifield->name,
+                               t->name, tfield->name);
+            gql_error_add_loc(b->errs, e, type_ref_loc(tfn ? tfn->type : NULL));
+        }
+    }
+}
+
+static void validate_implements_ancestors(gql_sbuild *b, const gql_type *t, const gql_type *iface)
+{
+    for (size_t i = 0; i < iface->ninterfaces; i++) {
+        const gql_type *transitive = iface->interfaces[i];
+        bool has = false;
+        for (size_t j = 0; j < t->ninterfaces && !has; j++)
+            has = t->interfaces[j] == transitive;
+        if (has)
+            continue;
+        const char *msg =
+            transitive == t
+                ? gql_arena_printf(b->tmp, "Type %s cannot implement %s because it would create "
+                                   "a circular reference.", t->name, iface->name)
+                : gql_arena_printf(b->tmp, "Type %s must implement %s because it is implemented "
+                                   "by %s.", t->name, transitive->name, iface->name);
+        implements_error(b, iface, transitive, t, iface, msg);
+    }
+}
+
+static void validate_interfaces(gql_sbuild *b, const gql_type *t)
+{
+    for (size_t i = 0; i < t->ninterfaces; i++) {
+        const gql_type *iface = t->interfaces[i];
+        if (iface->kind != GQL_INTERFACE) {
+            implements_error(b, t, iface, NULL, NULL,
+                             gql_arena_printf(b->tmp, "Type %s must only implement Interface "
+                                              "types, it cannot implement %s.", t->name,
+                                              iface->name));
+            continue;
+        }
+        if (iface == t) {
+            implements_error(b, t, iface, NULL, NULL,
+                             gql_arena_printf(b->tmp, "Type %s cannot implement itself because "
+                                              "it would create a circular reference.", t->name));
+            continue;
+        }
+        bool dup = false;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = t->interfaces[j] == iface;
+        if (dup) {
+            implements_error(b, t, iface, NULL, NULL,
+                             gql_arena_printf(b->tmp, "Type %s can only implement %s once.",
+                                              t->name, iface->name));
+            continue;
+        }
+        validate_implements_ancestors(b, t, iface);
+        validate_implements_interface(b, t, iface);
+    }
+}
+
+static void add_member_locs(gql_sbuild *b, gql_error *e, const gql_type *u, const char *member)
+{
+    const gql_tinfo *ti = info_of(b, u);
+    if (!ti || !ti->def)
+        return;
+    for (size_t k = 0; k <= ti->exts.n; k++) {
+        const gql_type_def *td = k == 0 ? ti->def : ti->exts.items[k - 1];
+        for (size_t i = 0; i < td->nmembers; i++)
+            if (strcmp(td->members[i].name, member) == 0)
+                gql_error_add_loc(b->errs, e, td->members[i].loc);
+    }
+}
+
+static void validate_union(gql_sbuild *b, const gql_type *u)
+{
+    if (u->npossible == 0)
+        type_error(b, u, gql_arena_printf(b->tmp, "Union type %s must define one or more member "
+                                          "types.", u->name));
+    for (size_t i = 0; i < u->npossible; i++) {
+        const gql_type *m = u->possible[i];
+        bool dup = false;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = u->possible[j] == m;
+        gql_error *e;
+        if (dup)
+            e = ERR(b, NULL, "Union type %s can only include type %s once.", u->name, m->name);
+        else if (m->kind != GQL_OBJECT)
+            e = ERR(b, NULL, "Union type %s can only include Object types, it cannot include %s.",
+                    u->name, m->name);
+        else
+            continue;
+        add_member_locs(b, e, u, m->name);
+    }
+}
+
+static void validate_enum(gql_sbuild *b, const gql_type *t)
+{
+    if (t->nvalues == 0)
+        type_error(b, t, gql_arena_printf(b->tmp, "Enum type %s must define one or more values.",
+                                          t->name));
+    for (size_t i = 0; i < t->nvalues; i++) {
+        const gql_enum_value_def *n = gql_sbuild_node(b, &t->values[i]);
+        gql_loc none = {0, 0, 0};
+        validate_name(b, t->values[i].name, n ? n->loc : none);
+    }
+}
+
+static void validate_input_object(gql_sbuild *b, const gql_type *t)
+{
+    if (t->ninput_fields == 0)
+        type_error(b, t, gql_arena_printf(b->tmp, "Input Object type %s must define one or more "
+                                          "fields.", t->name));
+    for (size_t i = 0; i < t->ninput_fields; i++) {
+        const gql_input_value *f = &t->input_fields[i];
+        const gql_input_value_def *n = gql_sbuild_node(b, f);
+        gql_loc tloc = type_ref_loc(n ? n->type : NULL);
+        validate_name(b, f->name, f->loc);
+        if (!gql_is_input_type(f->type))
+            ERR(b, &tloc, "The type of %s.%s must be Input Type but got: %s.", t->name, f->name,
+                tstr(b, f->type));
+        deprecated_required(b, f,
+                            gql_arena_printf(b->tmp, "Required input field %s.%s", t->name,
+                                             f->name));
+        if (!t->one_of)
+            continue;
+        if (f->type && f->type->kind == GQL_NON_NULL)
+            ERR(b, &tloc, "OneOf input field %s.%s must be nullable.", t->name, f->name);
+        if (f->default_value)
+            ERR(b, &f->loc, "OneOf input field %s.%s cannot have a default value.", t->name,
+                f->name);
+    }
+}
+
+/* ---------------------------- input objects that cannot have a value */
+
+/* graphql-js detectInputObjectNonFiniteValues: an input object has a finite
+ * value when every field that must hold another input object (non-null; for
+ * @oneOf: some field may avoid it) leads to one that has. The rest form
+ * cycles, reported once each from a depth-first walk. */
+typedef struct fv_target {
+    const gql_input_value *field;
+    size_t target;
+} fv_target;
+
+typedef struct fv_state {
+    const gql_type *obj;
+    fv_target *targets;
+    size_t ntargets;
+    size_t *dependents;
+    size_t ndependents;
+    size_t unresolved;
+    bool finite;
+    bool visited;
+    long path_index; /* -1 when not on the current path */
+} fv_state;
+
+typedef struct fv_ctx {
+    gql_sbuild *b;
+    fv_state *st;
+    size_t n;
+    size_t *work;
+    size_t nwork;
+    const gql_input_value **path_fields;
+    const gql_type **path_types;
+    size_t npath;
+} fv_ctx;
+
+static long fv_index(const fv_ctx *c, const gql_type *t)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->st[i].obj == t)
+            return (long)i;
+    return -1;
+}
+
+static void fv_mark(fv_ctx *c, size_t i)
+{
+    if (c->st[i].finite)
+        return;
+    c->st[i].finite = true;
+    c->work[c->nwork++] = i;
+}
+
+static const gql_type *fv_target_type(const gql_type *obj, const gql_type *ft)
+{
+    if (obj->one_of)
+        return ft && ft->kind == GQL_INPUT_OBJECT ? ft : NULL;
+    if (ft && ft->kind == GQL_NON_NULL && ft->of_type->kind == GQL_INPUT_OBJECT)
+        return ft->of_type;
+    return NULL;
+}
+
+static void fv_report(fv_ctx *c, size_t i)
+{
+    fv_state *s = &c->st[i];
+    if (s->visited)
+        return;
+    s->visited = true;
+    s->path_index = (long)c->npath;
+    for (size_t k = 0; k < s->ntargets; k++) {
+        fv_state *ts = &c->st[s->targets[k].target];
+        if (ts->finite)
+            continue;
+        c->path_fields[c->npath] = s->targets[k].field;
+        c->path_types[c->npath] = s->obj;
+        c->npath++;
+        if (ts->path_index < 0) {
+            fv_report(c, s->targets[k].target);
+        } else {
+            gql_buf msg = GQL_BUF_INIT;
+            gql_buf_printf(&msg, "Input Object %s cannot be provided a finite value because it "
+                           "references itself through fields: ", ts->obj->name);
+            for (size_t p = (size_t)ts->path_index; p < c->npath; p++)
+                gql_buf_printf(&msg, "%s%s.%s", p > (size_t)ts->path_index ? ", " : "",
+                               c->path_types[p]->name, c->path_fields[p]->name);
+            gql_buf_putc(&msg, '.');
+            gql_error *e = ERR(c->b, NULL, "%s", gql_buf_cstr(&msg));
+            for (size_t p = (size_t)ts->path_index; p < c->npath; p++)
+                gql_error_add_loc(c->b->errs, e, c->path_fields[p]->loc);
+            gql_buf_free(&msg);
+        }
+        c->npath--;
+    }
+    s->path_index = -1;
+}
+
+static void input_object_cycles(gql_sbuild *b)
+{
+    gql_schema *s = b->s;
+    fv_ctx c = {.b = b};
+    for (size_t i = 0; i < s->ntypes; i++)
+        c.n += s->types[i]->kind == GQL_INPUT_OBJECT;
+    if (!c.n)
+        return;
+    c.st = GQL_NEWN(b->tmp, fv_state, c.n);
+    c.work = GQL_NEWN(b->tmp, size_t, c.n);
+    c.path_fields = GQL_NEWN(b->tmp, const gql_input_value *, c.n + 1);
+    c.path_types = GQL_NEWN(b->tmp, const gql_type *, c.n + 1);
+    size_t k = 0;
+    size_t total_fields = 0;
+    for (size_t i = 0; i < s->ntypes; i++)
+        if (s->types[i]->kind == GQL_INPUT_OBJECT) {
+            c.st[k].obj = s->types[i];
+            c.st[k].path_index = -1;
+            total_fields += s->types[i]->ninput_fields;
+            k++;
+        }
+    size_t *dep_pool = GQL_NEWN(b->tmp, size_t, total_fields + 1);
+    size_t *dep_count = GQL_NEWN(b->tmp, size_t, c.n);
+    /* targets, and how many dependents each state has */
+    for (size_t i = 0; i < c.n; i++) {
+        const gql_type *obj = c.st[i].obj;
+        c.st[i].targets = GQL_NEWN(b->tmp, fv_target, obj->ninput_fields + 1);
+        for (size_t f = 0; f < obj->ninput_fields; f++) {
+            long t = fv_index(&c, fv_target_type(obj, obj->input_fields[f].type));
+            if (t < 0)
+                continue;
+            c.st[i].targets[c.st[i].ntargets++] = (fv_target){&obj->input_fields[f], (size_t)t};
+            dep_count[t]++;
+        }
+    }
+    size_t off = 0;
+    for (size_t i = 0; i < c.n; i++) {
+        c.st[i].dependents = dep_pool + off;
+        off += dep_count[i];
+    }
+    for (size_t i = 0; i < c.n; i++) {
+        for (size_t t = 0; t < c.st[i].ntargets; t++) {
+            fv_state *ts = &c.st[c.st[i].targets[t].target];
+            ts->dependents[ts->ndependents++] = i;
+        }
+        const gql_type *obj = c.st[i].obj;
+        if (obj->one_of) {
+            if (obj->ninput_fields == 0 || c.st[i].ntargets < obj->ninput_fields)
+                fv_mark(&c, i);
+        } else {
+            c.st[i].unresolved = c.st[i].ntargets;
+            if (c.st[i].ntargets == 0)
+                fv_mark(&c, i);
+        }
+    }
+    while (c.nwork) {
+        fv_state *done = &c.st[c.work[--c.nwork]];
+        for (size_t d = 0; d < done->ndependents; d++) {
+            size_t di = done->dependents[d];
+            if (c.st[di].finite)
+                continue;
+            if (c.st[di].obj->one_of || --c.st[di].unresolved == 0)
+                fv_mark(&c, di);
+        }
+    }
+    for (size_t i = 0; i < c.n; i++)
+        if (!c.st[i].finite)
+            fv_report(&c, i);
+}
+
+void gql_schema_check_types(gql_sbuild *b)
+{
+    validate_root_types(b);
+    validate_directives(b);
+    for (size_t i = 0; i < b->s->ntypes; i++) {
+        const gql_type *t = b->s->types[i];
+        if (!t->introspection)
+            validate_name(b, t->name, loc_of_def(def_of(b, t)));
+        switch (t->kind) {
+        case GQL_OBJECT:
+        case GQL_INTERFACE:
+            validate_fields(b, t);
+            validate_interfaces(b, t);
+            break;
+        case GQL_UNION:
+            validate_union(b, t);
+            break;
+        case GQL_ENUM:
+            validate_enum(b, t);
+            break;
+        case GQL_INPUT_OBJECT:
+            validate_input_object(b, t);
+            break;
+        default:
+            break;
+        }
+    }
+    input_object_cycles(b);
+}
