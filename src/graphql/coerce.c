@@ -265,7 +265,7 @@ static int natural_compare(const char *a, const char *b)
     return (int)((long)al - (long)bl);
 }
 
-void gql_did_you_mean(gql_buf *out, const char *sub, const char *input, const char *const *options,
+void gql_coerce_did_you_mean(gql_buf *out, const char *sub, const char *input, const char *const *options,
                       size_t n)
 {
     size_t threshold = (size_t)floor((double)strlen(input) * 0.4) + 1;
@@ -315,7 +315,7 @@ static const char *enum_suggestions(gql_arena *a, const gql_type *t, const char 
     for (size_t i = 0; i < t->nvalues; i++)
         names[i] = t->values[i].name;
     gql_buf b = GQL_BUF_INIT;
-    gql_did_you_mean(&b, "the enum value", input, names, t->nvalues);
+    gql_coerce_did_you_mean(&b, "the enum value", input, names, t->nvalues);
     char *s = gql_arena_strndup(a, gql_buf_cstr(&b), b.len);
     gql_buf_free(&b);
     return s;
@@ -327,7 +327,7 @@ static const char *field_suggestions(gql_arena *a, const gql_type *t, const char
     for (size_t i = 0; i < t->ninput_fields; i++)
         names[i] = t->input_fields[i].name;
     gql_buf b = GQL_BUF_INIT;
-    gql_did_you_mean(&b, NULL, input, names, t->ninput_fields);
+    gql_coerce_did_you_mean(&b, NULL, input, names, t->ninput_fields);
     char *s = gql_arena_strndup(a, gql_buf_cstr(&b), b.len);
     gql_buf_free(&b);
     return s;

@@ -48,7 +48,7 @@ void gql_value_untyped(const gql_value *v, const gql_val *vars, gql_arena *a, gq
 void gql_val_inspect(const gql_val *v, gql_buf *out);
 /* " Did you mean "a", "b", or "c"?" (empty when nothing is close); `sub` is
  * an optional phrase before the list ("the enum value"). */
-void gql_did_you_mean(gql_buf *out, const char *sub, const char *input, const char *const *options,
+void gql_coerce_did_you_mean(gql_buf *out, const char *sub, const char *input, const char *const *options,
                       size_t n);
 
 #endif

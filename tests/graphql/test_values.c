@@ -188,14 +188,14 @@ TEST(did_you_mean_lists_close_names_by_distance_then_natural_order)
 {
     gql_buf b = GQL_BUF_INIT;
     const char *opts[] = {"BLUE", "GREEN", "RED"};
-    gql_did_you_mean(&b, "the enum value", "BLACK", opts, 3);
+    gql_coerce_did_you_mean(&b, "the enum value", "BLACK", opts, 3);
     CHECK_STR(gql_buf_cstr(&b), " Did you mean the enum value \"BLUE\"?");
     gql_buf_truncate(&b, 0);
     const char *fields[] = {"a", "b", "c"};
-    gql_did_you_mean(&b, NULL, "d", fields, 3);
+    gql_coerce_did_you_mean(&b, NULL, "d", fields, 3);
     CHECK_STR(gql_buf_cstr(&b), " Did you mean \"a\", \"b\", or \"c\"?");
     gql_buf_truncate(&b, 0);
-    gql_did_you_mean(&b, NULL, "zzzzzz", fields, 3);
+    gql_coerce_did_you_mean(&b, NULL, "zzzzzz", fields, 3);
     CHECK_STR(gql_buf_cstr(&b), "");
     gql_buf_free(&b);
 }
