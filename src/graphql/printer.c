@@ -17,6 +17,7 @@
  */
 #include <string.h>
 
+#include "lexer.h"
 #include "parser.h"
 #include "schema.h"
 
@@ -279,15 +280,24 @@ static pb *string_value(printer *p, const char *s, size_t n, bool is_block)
     return text_n(p, copy, len, is_block);
 }
 
-/* A description, in the style it was written in (see the file comment). */
+/* A description, in the style it was written in (see the file comment).
+ * The token is lexed again from the source: that gives the style and the
+ * exact value, which the AST's C string would cut at a U+0000. */
 static pb *description(printer *p, const char *d, gql_loc loc)
 {
     if (!d)
         return NULL;
     const gql_document *doc = p->doc;
-    bool is_block = doc && doc->source && loc.offset + 3 <= doc->source_len &&
-                    memcmp(doc->source + loc.offset, "\"\"\"", 3) == 0;
-    return wrap(p, "", string_value(p, d, strlen(d), is_block), "\n");
+    if (doc && doc->source && loc.offset < doc->source_len) {
+        gql_lexer lx;
+        gql_token t;
+        gql_lexer_init(&lx, doc->source, doc->source_len, &p->a);
+        lx.pos = loc.offset;
+        if (gql_lexer_next(&lx, &t) && (t.kind == GQL_TOK_STRING || t.kind == GQL_TOK_BLOCK_STRING))
+            return wrap(p, "", string_value(p, t.value, t.len, t.kind == GQL_TOK_BLOCK_STRING),
+                        "\n");
+    }
+    return wrap(p, "", string_value(p, d, strlen(d), false), "\n");
 }
 
 /* -------------------------------------------------------------- values */
