@@ -759,7 +759,7 @@ static usages *recursive_usages(vstate *st, size_t opi)
 static void rule_known_type_name(vstate *st, const char *name, gql_loc loc, bool sdl)
 {
     gql_vctx *c = &st->c;
-    if (gql_schema_type(c->s, name) || gql_vmap_get(&st->defined_types, name))
+    if (gql_schema_type(c->s, name) || vmap_has(&st->defined_types, name))
         return;
     static const char *const standard[] = {
         "String", "Int", "Float", "Boolean", "ID", "__Schema", "__Directive", "__DirectiveLocation",
@@ -1042,18 +1042,61 @@ static bool has_plain_field(gql_vctx *c, const gql_type *t, const char *name)
            f != c->s->type_meta_field;
 }
 
-/* FieldsOnCorrectType's sort: does type a (used ua times) sort before b? */
-static bool suggested_type_before(gql_vctx *c, const gql_type *a, size_t ua, const gql_type *b,
-                                  size_t ub)
+/* FieldsOnCorrectType's comparator (getSuggestedTypeNames). */
+static int suggested_type_cmp(const gql_type *a, size_t ua, const gql_type *b, size_t ub)
+{
+    if (ua != ub)
+        return ub > ua ? 1 : -1;
+    if (a->kind == GQL_INTERFACE && gql_v_is_sub_type(a, b))
+        return -1;
+    if (b->kind == GQL_INTERFACE && gql_v_is_sub_type(b, a))
+        return 1;
+    return gql_v_natural_compare(a->name, b->name);
+}
+
+/* The comparator above is not a total order (an interface sorts before the
+ * types implementing it, names sort alphabetically), so the result depends
+ * on the sorting algorithm. This is what V8's TimSort does to a short array
+ * (one run, then binary insertion), which is what graphql-js runs on. */
+static void v8_sort_types(gql_vctx *c, const gql_type **t, size_t *u, size_t n)
 {
     (void)c;
-    if (ua != ub)
-        return ua > ub;
-    if (a->kind == GQL_INTERFACE && gql_v_is_sub_type(a, b))
-        return true;
-    if (b->kind == GQL_INTERFACE && gql_v_is_sub_type(b, a))
-        return false;
-    return gql_v_natural_compare(a->name, b->name) < 0;
+    if (n < 2)
+        return;
+    size_t run = 2;
+    bool desc = suggested_type_cmp(t[1], u[1], t[0], u[0]) < 0;
+    for (size_t i = 2; i < n; i++) {
+        int o = suggested_type_cmp(t[i], u[i], t[i - 1], u[i - 1]);
+        if (desc ? o >= 0 : o < 0)
+            break;
+        run++;
+    }
+    if (desc)
+        for (size_t i = 0, j = run - 1; i < j; i++, j--) {
+            const gql_type *tt = t[i];
+            t[i] = t[j];
+            t[j] = tt;
+            size_t uu = u[i];
+            u[i] = u[j];
+            u[j] = uu;
+        }
+    for (size_t start = run; start < n; start++) {
+        const gql_type *pt = t[start];
+        size_t pu = u[start], left = 0, right = start;
+        while (left < right) {
+            size_t mid = left + ((right - left) >> 1);
+            if (suggested_type_cmp(pt, pu, t[mid], u[mid]) < 0)
+                right = mid;
+            else
+                left = mid + 1;
+        }
+        for (size_t p = start; p > left; p--) {
+            t[p] = t[p - 1];
+            u[p] = u[p - 1];
+        }
+        t[left] = pt;
+        u[left] = pu;
+    }
 }
 
 static void visit_field(vstate *st, const gql_selection *sel, const gql_type *parent, tinfo ti)
@@ -1087,9 +1130,9 @@ static void visit_field(vstate *st, const gql_selection *sel, const gql_type *pa
             size_t n = 0;
             const gql_type **types = GQL_NEWN(&c->a, const gql_type *, c->s->ntypes + 1);
             size_t *uses = GQL_NEWN(&c->a, size_t, c->s->ntypes + 1);
-            for (size_t i = 0; i < c->s->ntypes; i++) {
-                const gql_type *pt = c->s->types[i];
-                if (!is_possible(parent, pt) || !has_plain_field(c, pt, sel->name))
+            for (size_t i = 0; i < parent->npossible; i++) {
+                const gql_type *pt = parent->possible[i];
+                if (pt->kind != GQL_OBJECT || !has_plain_field(c, pt, sel->name))
                     continue;
                 for (size_t k = 0; k <= pt->ninterfaces; k++) {
                     const gql_type *cand = k == 0 ? pt : pt->interfaces[k - 1];
@@ -1105,18 +1148,7 @@ static void visit_field(vstate *st, const gql_selection *sel, const gql_type *pa
                     uses[j] = k == 0 ? 1 : uses[j] + 1;
                 }
             }
-            /* stable insertion sort with graphql-js's comparator */
-            for (size_t i = 1; i < n; i++) {
-                const gql_type *t = types[i];
-                size_t u = uses[i], j = i;
-                while (j > 0 && suggested_type_before(c, t, u, types[j - 1], uses[j - 1])) {
-                    types[j] = types[j - 1];
-                    uses[j] = uses[j - 1];
-                    j--;
-                }
-                types[j] = t;
-                uses[j] = u;
-            }
+            v8_sort_types(c, types, uses, n);
             const char **names = GQL_NEWN(&c->a, const char *, n + 1);
             for (size_t i = 0; i < n; i++)
                 names[i] = types[i]->name;

@@ -1,0 +1,40 @@
+// gen.mjs -- regenerate the validation golden files from graphql-js.
+//
+//   GQLJS=/tmp/gqljs node tests/graphql/golden/validate/gen.mjs
+//
+// For every case below: <Rule>/<case>.graphql holds the document and
+// <Rule>/<case>.json the errors graphql-js 17 validate() reports for it
+// against schema.graphql ([{message, locations}], as the engine writes
+// them). Cases that do not parse are rejected: they belong to the parser.
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cases from './cases.mjs';
+
+const require = createRequire(path.join(process.env.GQLJS ?? '/tmp/gqljs', 'x.js'));
+const { buildSchema, parse, validate, version } = require('graphql');
+const dir = path.dirname(fileURLToPath(import.meta.url));
+const schema = buildSchema(fs.readFileSync(path.join(dir, 'schema.graphql'), 'utf8'));
+
+let n = 0;
+for (const [rule, list] of Object.entries(cases)) {
+  const rdir = path.join(dir, rule);
+  fs.rmSync(rdir, { recursive: true, force: true });
+  fs.mkdirSync(rdir, { recursive: true });
+  const seen = new Set();
+  for (const [name, query] of list) {
+    if (seen.has(name)) throw new Error(`${rule}/${name}: duplicate case name`);
+    seen.add(name);
+    const doc = parse(query);
+    const errors = validate(schema, doc).map((e) => {
+      const o = { message: e.message };
+      if (e.locations) o.locations = e.locations;
+      return o;
+    });
+    fs.writeFileSync(path.join(rdir, name + '.graphql'), query);
+    fs.writeFileSync(path.join(rdir, name + '.json'), JSON.stringify(errors) + '\n');
+    n++;
+  }
+}
+console.log(`graphql-js ${version}: ${n} cases`);
