@@ -298,10 +298,11 @@ static void walk_directive_sites(gql_sbuild *b, dir_site_fn fn, void *ctx)
         fn(b, td->directives, td->ndirectives, type_location(d->kind),
            d->kind == GQL_DEF_DIRECTIVE ? NULL : d->kind == GQL_DEF_SCHEMA ? "" : td->name, ctx);
         for (size_t j = 0; j < td->nfields; j++) {
-            fn(b, td->fields[j].directives, td->fields[j].ndirectives, GQL_DL_FIELD_DEFINITION,
-               NULL, ctx);
+            /* graphql-js visits a field's arguments before its directives */
             walk_args(b, td->fields[j].args, td->fields[j].nargs, GQL_DL_ARGUMENT_DEFINITION, fn,
                       ctx);
+            fn(b, td->fields[j].directives, td->fields[j].ndirectives, GQL_DL_FIELD_DEFINITION,
+               NULL, ctx);
         }
         for (size_t j = 0; j < td->nvalues; j++)
             fn(b, td->values[j].directives, td->values[j].ndirectives, GQL_DL_ENUM_VALUE, NULL,
@@ -339,6 +340,33 @@ static void lone_schema_definition(gql_sbuild *b)
     }
 }
 
+/* Where "query: T" begins: the AST keeps only the type name's location, so
+ * step back over the colon to the keyword (same line only, else the type's
+ * location is the best we have). */
+static gql_loc root_op_keyword_loc(const gql_sbuild *b, const gql_root_op_def *op)
+{
+    gql_loc loc = op->type.loc;
+    const char *src = b->doc->source;
+    const char *kw = gql_operation_type_name(op->op);
+    size_t kwlen = strlen(kw);
+    size_t p = loc.offset;
+    while (p > 0 && (src[p - 1] == ' ' || src[p - 1] == '\t' || src[p - 1] == ','))
+        p--;
+    if (p == 0 || src[p - 1] != ':')
+        return loc;
+    p--;
+    while (p > 0 && (src[p - 1] == ' ' || src[p - 1] == '\t' || src[p - 1] == ','))
+        p--;
+    if (p < kwlen || memcmp(src + p - kwlen, kw, kwlen) != 0)
+        return loc;
+    size_t back = loc.offset - (p - kwlen);
+    if (back >= loc.column)
+        return loc;
+    loc.offset -= (uint32_t)back;
+    loc.column -= (uint32_t)back;
+    return loc;
+}
+
 static void unique_operation_types(gql_sbuild *b)
 {
     const gql_root_op_def *seen[3] = {NULL, NULL, NULL};
@@ -349,10 +377,10 @@ static void unique_operation_types(gql_sbuild *b)
         for (size_t j = 0; j < tdef(d)->nroot_ops; j++) {
             const gql_root_op_def *op = &tdef(d)->root_ops[j];
             if (seen[op->op]) {
-                gql_error *e = ERR(b, &seen[op->op]->type.loc,
-                                   "There can be only one %s type in schema.",
+                gql_loc first = root_op_keyword_loc(b, seen[op->op]);
+                gql_error *e = ERR(b, &first, "There can be only one %s type in schema.",
                                    gql_operation_type_name(op->op));
-                gql_error_add_loc(b->errs, e, op->type.loc);
+                gql_error_add_loc(b->errs, e, root_op_keyword_loc(b, op));
             } else {
                 seen[op->op] = op;
             }
@@ -781,38 +809,40 @@ static void unique_input_fields(gql_sbuild *b, const gql_value *v)
     }
 }
 
-static void unique_input_fields_at(gql_sbuild *b, const gql_directive *dirs, size_t n,
-                                   int location, const char *group, void *ctx)
+static void unique_input_fields_in_dirs(gql_sbuild *b, const gql_directive *dirs, size_t n)
 {
-    (void)location;
-    (void)group;
-    (void)ctx;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < dirs[i].nargs; j++)
             unique_input_fields(b, dirs[i].args[j].value);
 }
 
-static void unique_input_fields_in_defaults(gql_sbuild *b, const gql_input_value_def *a, size_t n)
+static void unique_input_fields_in_args(gql_sbuild *b, const gql_input_value_def *a, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         unique_input_fields(b, a[i].default_value);
+        unique_input_fields_in_dirs(b, a[i].directives, a[i].ndirectives);
+    }
 }
 
+/* Every object literal in document order (graphql-js visitor order). */
 static void unique_input_field_names(gql_sbuild *b)
 {
-    /* graphql-js visits literals in document order; defaults and
-     * directive arguments are checked per definition here. */
     for (size_t i = 0; i < b->doc->ndefs; i++) {
         const gql_definition *d = &b->doc->defs[i];
         if (d->kind == GQL_DEF_OPERATION || d->kind == GQL_DEF_FRAGMENT)
             continue;
         const gql_type_def *td = tdef(d);
-        for (size_t j = 0; j < td->nfields; j++)
-            unique_input_fields_in_defaults(b, td->fields[j].args, td->fields[j].nargs);
-        unique_input_fields_in_defaults(b, td->input_fields, td->ninput_fields);
-        unique_input_fields_in_defaults(b, td->args, td->nargs);
+        if (d->kind == GQL_DEF_DIRECTIVE)
+            unique_input_fields_in_args(b, td->args, td->nargs);
+        unique_input_fields_in_dirs(b, td->directives, td->ndirectives);
+        for (size_t j = 0; j < td->nfields; j++) {
+            unique_input_fields_in_args(b, td->fields[j].args, td->fields[j].nargs);
+            unique_input_fields_in_dirs(b, td->fields[j].directives, td->fields[j].ndirectives);
+        }
+        for (size_t j = 0; j < td->nvalues; j++)
+            unique_input_fields_in_dirs(b, td->values[j].directives, td->values[j].ndirectives);
+        unique_input_fields_in_args(b, td->input_fields, td->ninput_fields);
     }
-    walk_directive_sites(b, unique_input_fields_at, NULL);
 }
 
 static void required_args_at(gql_sbuild *b, const gql_directive *dirs, size_t n, int location,
