@@ -534,8 +534,8 @@ static bool coerce_input_object(reporter *r, const gql_val *in, gql_type *t, con
         }
         const char *sugg = field_suggestions(a, t, in->u.obj.keys[i]);
         reportf(r, path, NULL,
-                "Expected value of type \"%s\" not to include unknown field \"%s\"%s%s: %s.",
-                t->name, in->u.obj.keys[i], sugg, *sugg ? ". Found" : ", found",
+                "Expected value of type \"%s\" not to include unknown field \"%s\"%s%s%s: %s.",
+                t->name, in->u.obj.keys[i], *sugg ? "." : "", sugg, *sugg ? " Found" : ", found",
                 inspect_str(a, in));
         ok = false;
     }
@@ -892,8 +892,9 @@ static bool literal_input_object(reporter *r, const gql_value *v, gql_type *t,
         }
         const char *sugg = field_suggestions(a, t, fn->name);
         reportf(r, path, &fn->loc,
-                "Expected value of type \"%s\" not to include unknown field \"%s\"%s%s: %s.",
-                t->name, fn->name, sugg, *sugg ? ". Found" : ", found", print_str(a, v));
+                "Expected value of type \"%s\" not to include unknown field \"%s\"%s%s%s: %s.",
+                t->name, fn->name, *sugg ? "." : "", sugg, *sugg ? " Found" : ", found",
+                print_str(a, v));
         ok = false;
     }
     if (t->one_of) {
