@@ -11,12 +11,16 @@ typedef struct lexed {
     int n;
     const char *err;
     gql_loc loc;
+    bool used; /* the arena holds a previous run's tokens */
 } lexed;
 
 static int lex_n(lexed *l, const char *src, size_t len, bool comments)
 {
     gql_lexer lx;
+    if (l->used)
+        gql_arena_free(&l->arena);
     gql_arena_init(&l->arena, 0);
+    l->used = true;
     gql_lexer_init(&lx, src, len, &l->arena);
     lx.keep_comments = comments;
     l->n = 0;
@@ -64,11 +68,11 @@ static const char *error_of(lexed *l, const char *src)
     return l->err ? l->err : "";
 }
 
-#define DONE(l) gql_arena_free(&(l).arena)
+#define DONE(l) (gql_arena_free(&(l).arena), (l).used = false)
 
 TEST(punctuators_each_have_their_kind)
 {
-    lexed l;
+    lexed l = {0};
     static const gql_token_kind want[] = {
         GQL_TOK_BANG,      GQL_TOK_DOLLAR,    GQL_TOK_AMP,     GQL_TOK_PAREN_L, GQL_TOK_PAREN_R,
         GQL_TOK_SPREAD,    GQL_TOK_COLON,     GQL_TOK_EQUALS,  GQL_TOK_AT,      GQL_TOK_BRACKET_L,
@@ -93,7 +97,7 @@ TEST(token_kind_descriptions_are_graphql_js_ones)
 
 TEST(names_are_letters_digits_and_underscores)
 {
-    lexed l;
+    lexed l = {0};
     CHECK_INT(lex(&l, "_a1 Zz9_ b"), 3);
     CHECK_INT(l.tok[0].kind, GQL_TOK_NAME);
     CHECK_STR(value_str(&l, &l.tok[0]), "_a1");
@@ -104,7 +108,7 @@ TEST(names_are_letters_digits_and_underscores)
 
 TEST(integers_and_floats_keep_their_raw_text)
 {
-    lexed l;
+    lexed l = {0};
     CHECK_INT(lex(&l, "0 -0 123 -45 1.5 -0.25 1e10 2E-3 6.02e+23"), 9);
     for (int i = 0; i < 4; i++)
         CHECK_INT(l.tok[i].kind, GQL_TOK_INT);
@@ -117,7 +121,7 @@ TEST(integers_and_floats_keep_their_raw_text)
 
 TEST(number_errors_match_graphql_js)
 {
-    lexed l;
+    lexed l = {0};
     CHECK_STR(error_of(&l, "00"), "Invalid number, unexpected digit after 0: \"0\".");
     CHECK_INT(l.loc.column, 2);
     CHECK_STR(error_of(&l, "1."), "Invalid number, expected digit but got: <EOF>.");
@@ -136,7 +140,7 @@ TEST(number_errors_match_graphql_js)
 
 TEST(dot_errors)
 {
-    lexed l;
+    lexed l = {0};
     CHECK_STR(error_of(&l, ".."), "Unexpected \"..\", did you mean \"...\"?");
     CHECK_STR(error_of(&l, "."), "Unexpected character: \".\".");
     DONE(l);
@@ -144,7 +148,7 @@ TEST(dot_errors)
 
 TEST(simple_string_value)
 {
-    lexed l;
+    lexed l = {0};
     gql_token t = one(&l, "\"hello world\"");
     CHECK_INT(t.kind, GQL_TOK_STRING);
     CHECK_STR(t.value, "hello world");
@@ -155,7 +159,7 @@ TEST(simple_string_value)
 
 TEST(string_single_character_escapes)
 {
-    lexed l;
+    lexed l = {0};
     gql_token t = one(&l, "\"\\\" \\\\ \\/ \\b \\f \\n \\r \\t\"");
     CHECK_STR(t.value, "\" \\ / \b \f \n \r \t");
     DONE(l);
@@ -163,7 +167,7 @@ TEST(string_single_character_escapes)
 
 TEST(string_unicode_escape_fixed_width)
 {
-    lexed l;
+    lexed l = {0};
     gql_token t = one(&l, "\"\\u0041\\u00e9\\u20AC\"");
     CHECK_STR(t.value, "A\xC3\xA9\xE2\x82\xAC");
     DONE(l);
@@ -171,7 +175,7 @@ TEST(string_unicode_escape_fixed_width)
 
 TEST(string_escaped_surrogate_pair_is_one_code_point)
 {
-    lexed l;
+    lexed l = {0};
     gql_token t = one(&l, "\"\\uD83D\\uDE00\"");
     CHECK_STR(t.value, "\xF0\x9F\x98\x80");
     CHECK_INT(t.len, 4);
@@ -180,7 +184,7 @@ TEST(string_escaped_surrogate_pair_is_one_code_point)
 
 TEST(string_unicode_escape_braced)
 {
-    lexed l;
+    lexed l = {0};
     gql_token t = one(&l, "\"\\u{1F600}\\u{41}\\u{00000041}\"");
     CHECK_STR(t.value, "\xF0\x9F\x98\x80" "AA");
     DONE(l);
@@ -188,7 +192,7 @@ TEST(string_unicode_escape_braced)
 
 TEST(string_escaped_nul_is_kept_with_its_length)
 {
-    lexed l;
+    lexed l = {0};
     gql_token t = one(&l, "\"a\\u0000b\"");
     CHECK_INT(t.len, 3);
     CHECK(memcmp(t.value, "a\0b", 3) == 0);
@@ -197,7 +201,7 @@ TEST(string_escaped_nul_is_kept_with_its_length)
 
 TEST(lone_surrogate_escapes_are_errors)
 {
-    lexed l;
+    lexed l = {0};
     CHECK_STR(error_of(&l, "\"\\uD83D\""), "Invalid Unicode escape sequence: \"\\uD83D\".");
     CHECK_STR(error_of(&l, "\"\\uDE00\""), "Invalid Unicode escape sequence: \"\\uDE00\".");
     CHECK_STR(error_of(&l, "\"\\uD83D\\u0041\""), "Invalid Unicode escape sequence: \"\\uD83D\".");
@@ -207,7 +211,7 @@ TEST(lone_surrogate_escapes_are_errors)
 
 TEST(bad_unicode_escapes)
 {
-    lexed l;
+    lexed l = {0};
     CHECK_STR(error_of(&l, "\"\\u{}\""), "Invalid Unicode escape sequence: \"\\u{}\".");
     CHECK_STR(error_of(&l, "\"\\u{110000}\""), "Invalid Unicode escape sequence: \"\\u{110000}\".");
     CHECK_STR(error_of(&l, "\"\\u{zz}\""), "Invalid Unicode escape sequence: \"\\u{z\".");
@@ -220,7 +224,7 @@ TEST(bad_unicode_escapes)
 
 TEST(bad_character_escape)
 {
-    lexed l;
+    lexed l = {0};
     CHECK_STR(error_of(&l, "\"\\x\""), "Invalid character escape sequence: \"\\x\".");
     CHECK_INT(l.loc.column, 2);
     DONE(l);
@@ -228,7 +232,7 @@ TEST(bad_character_escape)
 
 TEST(unterminated_strings)
 {
-    lexed l;
+    lexed l = {0};
     CHECK_STR(error_of(&l, "\"abc"), "Unterminated string.");
     CHECK_INT(l.loc.column, 5);
     CHECK_STR(error_of(&l, "\"abc\ndef\""), "Unterminated string.");
@@ -240,7 +244,7 @@ TEST(unterminated_strings)
 
 TEST(raw_control_characters_are_allowed_in_strings)
 {
-    lexed l;
+    lexed l = {0};
     gql_token t = one(&l, "\"a\x01\x7f\"");
     CHECK_STR(t.value, "a\x01\x7f");
     DONE(l);
@@ -248,7 +252,7 @@ TEST(raw_control_characters_are_allowed_in_strings)
 
 TEST(block_string_removes_common_indentation_and_blank_edges)
 {
-    lexed l;
+    lexed l = {0};
     gql_token t = one(&l, "\"\"\"\n\n    Hello,\n      World!\n\n    Yours,\n      GraphQL.\n  \n\"\"\"");
     CHECK_INT(t.kind, GQL_TOK_BLOCK_STRING);
     CHECK_STR(t.value, "Hello,\n  World!\n\nYours,\n  GraphQL.");
@@ -257,7 +261,7 @@ TEST(block_string_removes_common_indentation_and_blank_edges)
 
 TEST(block_string_first_line_is_not_dedented)
 {
-    lexed l;
+    lexed l = {0};
     gql_token t = one(&l, "\"\"\"  first\n    second\n      third\"\"\"");
     CHECK_STR(t.value, "  first\nsecond\n  third");
     DONE(l);
@@ -265,7 +269,7 @@ TEST(block_string_first_line_is_not_dedented)
 
 TEST(block_string_line_terminators_are_normalised)
 {
-    lexed l;
+    lexed l = {0};
     gql_token t = one(&l, "\"\"\"a\r\nb\rc\nd\"\"\"");
     CHECK_STR(t.value, "a\nb\nc\nd");
     DONE(l);
@@ -273,7 +277,7 @@ TEST(block_string_line_terminators_are_normalised)
 
 TEST(block_string_escaped_triple_quote)
 {
-    lexed l;
+    lexed l = {0};
     gql_token t = one(&l, "\"\"\"say \\\"\"\" and \\n\"\"\"");
     CHECK_STR(t.value, "say \"\"\" and \\n");
     DONE(l);
@@ -281,7 +285,7 @@ TEST(block_string_escaped_triple_quote)
 
 TEST(block_string_of_only_whitespace_is_empty)
 {
-    lexed l;
+    lexed l = {0};
     gql_token t = one(&l, "\"\"\"  \n \t \n\"\"\"");
     CHECK_STR(t.value, "");
     CHECK_INT(t.len, 0);
@@ -301,7 +305,7 @@ TEST(block_string_value_helper_tabs_count_as_indentation)
 
 TEST(line_numbers_after_block_string)
 {
-    lexed l;
+    lexed l = {0};
     CHECK_INT(lex(&l, "\"\"\"a\nb\n  c\"\"\" x"), 2);
     CHECK_INT(l.tok[1].line, 3);
     CHECK_INT(l.tok[1].column, 8);
@@ -310,7 +314,7 @@ TEST(line_numbers_after_block_string)
 
 TEST(commas_whitespace_and_comments_are_ignored)
 {
-    lexed l;
+    lexed l = {0};
     CHECK_INT(lex(&l, ",,a, \t# comment , b\n,b"), 2);
     CHECK_INT(l.tok[1].line, 2);
     CHECK_INT(l.tok[1].column, 2);
@@ -319,7 +323,7 @@ TEST(commas_whitespace_and_comments_are_ignored)
 
 TEST(comments_are_returned_when_kept)
 {
-    lexed l;
+    lexed l = {0};
     const char *src = "a # note\nb";
     CHECK_INT(lex_n(&l, src, strlen(src), true), 3);
     CHECK_INT(l.tok[1].kind, GQL_TOK_COMMENT);
@@ -329,7 +333,7 @@ TEST(comments_are_returned_when_kept)
 
 TEST(byte_order_mark_is_ignored)
 {
-    lexed l;
+    lexed l = {0};
     CHECK_INT(lex(&l, "\xEF\xBB\xBF{ a }"), 3);
     CHECK_INT(l.tok[0].kind, GQL_TOK_BRACE_L);
     CHECK_INT(l.tok[0].column, 2); /* graphql-js counts the BOM as a column */
@@ -338,7 +342,7 @@ TEST(byte_order_mark_is_ignored)
 
 TEST(line_terminators_crlf_cr_lf)
 {
-    lexed l;
+    lexed l = {0};
     CHECK_INT(lex(&l, "a\r\nb\rc\nd"), 4);
     CHECK_INT(l.tok[1].line, 2);
     CHECK_INT(l.tok[2].line, 3);
@@ -349,7 +353,7 @@ TEST(line_terminators_crlf_cr_lf)
 
 TEST(columns_count_utf16_code_units)
 {
-    lexed l;
+    lexed l = {0};
     /* "é" is one UTF-16 unit, the emoji two */
     CHECK_INT(lex(&l, "\"\xC3\xA9\xF0\x9F\x98\x80\" x"), 2);
     CHECK_INT(l.tok[1].column, 7);
@@ -359,7 +363,7 @@ TEST(columns_count_utf16_code_units)
 
 TEST(unexpected_character_messages)
 {
-    lexed l;
+    lexed l = {0};
     CHECK_STR(error_of(&l, "a ?"), "Unexpected character: \"?\".");
     CHECK_INT(l.loc.column, 3);
     CHECK_STR(error_of(&l, "\x01"), "Unexpected character: U+0001.");
@@ -372,7 +376,7 @@ TEST(unexpected_character_messages)
 
 TEST(invalid_utf8_is_an_invalid_character)
 {
-    lexed l;
+    lexed l = {0};
     CHECK_STR(error_of(&l, "a \xFF"), "Invalid character: byte 0xFF is not valid UTF-8.");
     CHECK_INT(l.loc.column, 3);
     /* an encoded surrogate is reported like graphql-js reports a lone one */
@@ -384,7 +388,7 @@ TEST(invalid_utf8_is_an_invalid_character)
 
 TEST(source_need_not_be_nul_terminated)
 {
-    lexed l;
+    lexed l = {0};
     char buf[3] = {'a', 'b', '"'}; /* the string is cut by the end of the source */
     CHECK_INT(lex_n(&l, buf, 2, false), 1);
     CHECK_INT(l.tok[0].len, 2);
