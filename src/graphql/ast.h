@@ -137,7 +137,7 @@ typedef enum gql_operation_type {
 
 typedef struct gql_variable_def {
     const char *name;          /* without '$' */
-    gql_loc loc;               /* of the '$' */
+    gql_loc loc;               /* of the '$' (of the description when there is one, as graphql-js) */
     const char *description;   /* 2025: optional description, NULL when none */
     gql_type_ref *type;
     gql_value *default_value;  /* NULL when none */
@@ -149,7 +149,7 @@ typedef struct gql_operation_def {
     gql_operation_type type;
     bool shorthand;            /* written as a bare "{ ... }" */
     const char *name;          /* NULL when anonymous */
-    gql_loc loc;               /* of the 'query'/'mutation'/'subscription' keyword or '{' */
+    gql_loc loc;               /* of the description, the 'query'/'mutation'/'subscription' keyword or '{' */
     gql_loc name_loc;
     const char *description;
     gql_variable_def *vars;
@@ -161,7 +161,7 @@ typedef struct gql_operation_def {
 
 typedef struct gql_fragment_def {
     const char *name;
-    gql_loc loc;               /* of the 'fragment' keyword */
+    gql_loc loc;               /* of the description or the 'fragment' keyword */
     gql_loc name_loc;
     const char *description;
     const char *type_condition;
