@@ -155,9 +155,11 @@ function runC(cases, schemaName) {
     const input = rest
       .map((c) => JSON.stringify({ query: c.query, variables: c.variables, operationName: c.operationName }))
       .join('\n') + '\n';
+    const t0 = Date.now();
     const p = spawnSync(opts.gqlrun, ['--schema', s.sdlPath, '--data', s.dataPath], {
       input, maxBuffer: 1 << 30, timeout: 240000, encoding: 'utf8',
     });
+    if (opts.verbose) console.log(`gqlrun: ${rest.length} ${schemaName} cases in ${Date.now() - t0} ms`);
     if (p.error) throw p.error;
     const out = p.stdout.split('\n');
     const complete = out.length - 1; // the text after the last newline is no whole line
