@@ -185,6 +185,41 @@ const char *gql_v_did_you_mean(gql_vctx *c, const char *sub, const char **sugg, 
 
 /* ------------------------------------------------------- literal checking */
 
+/* graphql-js hands built-in scalars and enums the literal with variables
+ * replaced by their values; validation has none, so a variable in a list
+ * becomes null and an object field holding one disappears. Error messages
+ * print that literal. */
+static const gql_value *replace_variables(gql_vctx *c, const gql_value *v)
+{
+    if (v->kind == GQL_VALUE_VARIABLE) {
+        gql_value *n = GQL_NEW(&c->a, gql_value);
+        n->kind = GQL_VALUE_NULL;
+        n->loc = v->loc;
+        return n;
+    }
+    if (v->kind != GQL_VALUE_LIST && v->kind != GQL_VALUE_OBJECT)
+        return v;
+    gql_value *n = GQL_NEW(&c->a, gql_value);
+    *n = *v;
+    if (v->kind == GQL_VALUE_LIST) {
+        n->u.list.items = GQL_NEWN(&c->a, gql_value *, v->u.list.n + 1);
+        for (size_t i = 0; i < v->u.list.n; i++)
+            n->u.list.items[i] = (gql_value *)replace_variables(c, v->u.list.items[i]);
+    } else {
+        n->u.object.fields = GQL_NEWN(&c->a, gql_object_field, v->u.object.n + 1);
+        n->u.object.n = 0;
+        for (size_t i = 0; i < v->u.object.n; i++) {
+            const gql_object_field *f = &v->u.object.fields[i];
+            if (f->value->kind == GQL_VALUE_VARIABLE)
+                continue;
+            gql_object_field *nf = &n->u.object.fields[n->u.object.n++];
+            *nf = *f;
+            nf->value = (gql_value *)replace_variables(c, f->value);
+        }
+    }
+    return n;
+}
+
 static void report_at(gql_vctx *c, const gql_loc *loc, const char *msg)
 {
     gql_v_report(c, loc, 1, "%s", msg);
@@ -208,7 +243,7 @@ static bool int_literal_in_range(const gql_value *v)
 static void check_enum(gql_vctx *c, const gql_value *v, const gql_type *t)
 {
     const char *fmt;
-    const char *str = gql_v_print_value(c, v);
+    const char *str = gql_v_print_value(c, replace_variables(c, v));
     if (v->kind != GQL_VALUE_ENUM)
         fmt = "Enum \"%s\" cannot represent non-enum value: %s.%s";
     else if (gql_enum_value_by_name(t, v->u.name))
@@ -261,7 +296,7 @@ static void check_scalar(gql_vctx *c, const gql_value *v, const gql_type *t)
         break;
     }
     if (what)
-        gql_v_report(c, &v->loc, 1, "%s%s", what, gql_v_print_value(c, v));
+        gql_v_report(c, &v->loc, 1, "%s%s", what, gql_v_print_value(c, replace_variables(c, v)));
 }
 
 static const gql_object_field *find_object_field(const gql_value *v, const char *name)

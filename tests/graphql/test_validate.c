@@ -152,5 +152,6 @@ GOLDEN(OverlappingFieldsCanBeMerged)
 GOLDEN(UniqueInputFieldNames)
 GOLDEN(MaxIntrospectionDepth)
 GOLDEN(Combined)
+GOLDEN(Random)
 
 TEST_MAIN()

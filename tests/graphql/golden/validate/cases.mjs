@@ -576,4 +576,116 @@ c.Combined = [
   ['directive_on_variable_and_fragment', `query ($a: Int @onVariableDefinition @onField @onVariableDefinition) { dog { ...F } } fragment F on Dog @onFragmentDefinition @onQuery { name }`],
 ];
 
+// Random documents over schema.graphql (a seeded generator, so the files are
+// stable): mostly plausible selections with mistakes of every kind mixed in,
+// to catch differences in error order and interactions between rules.
+function randomDocuments(count, seed) {
+  let x = seed >>> 0;
+  const rnd = (n) => {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    return x % n;
+  };
+  const pick = (a) => a[rnd(a.length)];
+  const types = {
+    QueryRoot: ['human', 'alien', 'dog', 'cat', 'pet', 'catOrDog', 'dogOrHuman', 'humanOrAlien', 'complicatedArgs', 'being', 'mammal', 'canine', 'intelligent', 'deepField', 'oneOfField', '__typename', '__schema', '__type'],
+    Dog: ['name', 'nickname', 'barkVolume', 'barks', 'doesKnowCommand', 'isHouseTrained', 'isAtLocation', 'mother', 'father', '__typename'],
+    Cat: ['name', 'nickname', 'meows', 'meowsVolume', 'furColor', '__typename'],
+    Human: ['name', 'pets', 'relatives', '__typename'],
+    Alien: ['iq', 'name', 'numEyes'],
+    Pet: ['name'], Being: ['name'], Mammal: ['mother', 'father'], Canine: ['name', 'mother', 'father'],
+    ComplicatedArgs: ['intArgField', 'nonNullIntArgField', 'stringArgField', 'booleanArgField', 'enumArgField', 'floatArgField', 'idArgField', 'stringListArgField', 'stringListNonNullArgField', 'complexArgField', 'oneOfArgField', 'multipleReqs', 'nonNullFieldWithDefault', 'multipleOpts', 'multipleOptAndReq'],
+  };
+  const typeNames = ['Dog', 'Cat', 'Human', 'Alien', 'Pet', 'Being', 'Mammal', 'Canine', 'CatOrDog', 'DogOrHuman', 'HumanOrAlien', 'Intelligent', 'QueryRoot', 'String', 'ComplexInput', 'Unknown', 'Dgo'];
+  const argNames = ['intArg', 'nonNullIntArg', 'stringArg', 'booleanArg', 'enumArg', 'floatArg', 'idArg', 'stringListArg', 'stringListNonNullArg', 'complexArg', 'oneOfArg', 'req1', 'req2', 'opt1', 'opt2', 'arg', 'dogCommand', 'atOtherHomes', 'x', 'y', 'surname', 'id', 'name', 'input', 'unknownArg'];
+  const varTypes = ['Int', 'Int!', 'String', 'String!', 'Boolean', 'Boolean!', '[String]', '[String!]!', 'ComplexInput', 'OneOfInput', 'DogCommand', 'FurColor', 'ID', 'Float', 'Dog', 'Unknown', '[Int]'];
+  const directives = ['@include(if: true)', '@skip(if: $v0)', '@onField', '@onQuery', '@unknown', '@directive', '@repeatable', '@include', '@skip(if: true, if: false)', '@withArgs(req: 1)', '@onInlineFragment', '@onFragmentSpread'];
+  let vars = [];
+  let constOnly = false;
+  const value = (depth) => {
+    switch (rnd(depth > 2 ? 9 : 12)) {
+      case 0: return String(rnd(5) === 0 ? 3000000000 : rnd(100) - 20);
+      case 1: return `${rnd(10)}.${rnd(10)}`;
+      case 2: return JSON.stringify(pick(['abc', 'SIT', '1', 'x"y']));
+      case 3: return pick(['true', 'false']);
+      case 4: return 'null';
+      case 5: return pick(['SIT', 'HEEL', 'BROWN', 'sit', 'JUGGLE']);
+      case 6: case 7: if (constOnly) return 'null'; return '$' + (vars.length && rnd(4) ? pick(vars) : 'v' + rnd(4));
+      case 8: return '""';
+      case 9: return '[' + Array.from({ length: rnd(3) }, () => value(depth + 1)).join(', ') + ']';
+      default: {
+        const names = ['requiredField', 'nonNullField', 'intField', 'stringField', 'booleanField', 'stringListField', 'bogus'];
+        return '{' + Array.from({ length: rnd(4) }, () => `${pick(names)}: ${value(depth + 1)}`).join(', ') + '}';
+      }
+    }
+  };
+  const args = () => {
+    if (rnd(3)) return '';
+    return '(' + Array.from({ length: 1 + rnd(3) }, () => `${pick(argNames)}: ${value(0)}`).join(', ') + ')';
+  };
+  const dirs = () => (rnd(4) ? '' : ' ' + Array.from({ length: 1 + rnd(2) }, () => pick(directives)).join(' '));
+  let fragNames = [];
+  const selection = (type, depth) => {
+    const fields = types[type] ?? types[pick(Object.keys(types))];
+    const n = 1 + rnd(depth > 2 ? 2 : 4);
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const r = rnd(10);
+      if (r < 6 || depth > 3) {
+        let f = rnd(12) ? pick(fields) : pick(['unknownField', 'nam', 'meow']);
+        const alias = rnd(5) ? '' : pick(['a', 'b', 'name', 'x']) + ': ';
+        const sub = types[f === 'mother' || f === 'father' ? type : ({ human: 'Human', alien: 'Alien', dog: 'Dog', cat: 'Cat', pet: 'Pet', being: 'Being', mammal: 'Mammal', canine: 'Canine', complicatedArgs: 'ComplicatedArgs', deepField: 'QueryRoot', pets: 'Pet', relatives: 'Human' })[f]];
+        const wantsSub = sub !== undefined || ['catOrDog', 'dogOrHuman', 'humanOrAlien', 'intelligent', '__schema', '__type'].includes(f);
+        const subType = f === 'mother' || f === 'father' ? type : ({ human: 'Human', alien: 'Alien', dog: 'Dog', cat: 'Cat', pet: 'Pet', being: 'Being', mammal: 'Mammal', canine: 'Canine', complicatedArgs: 'ComplicatedArgs', deepField: 'QueryRoot', pets: 'Pet', relatives: 'Human' })[f] ?? pick(Object.keys(types));
+        const selSet = depth < 5 && (wantsSub ? rnd(8) : !rnd(8)) ? ' { ' + selection(subType, depth + 1) + ' }' : '';
+        out.push(alias + f + args() + dirs() + selSet);
+      } else if (r < 8) {
+        const cond = rnd(4) ? ' on ' + pick(typeNames) : '';
+        out.push('...' + cond + dirs() + ' { ' + selection(cond ? cond.slice(4) : type, depth + 1) + ' }');
+      } else {
+        const name = 'F' + rnd(5);
+        if (!fragNames.includes(name)) fragNames.push(name);
+        out.push('...' + name + dirs());
+      }
+    }
+    return out.join(' ');
+  };
+  const docs = [];
+  for (let i = 0; i < count; i++) {
+    fragNames = [];
+    const parts = [];
+    const nops = 1 + rnd(2);
+    for (let o = 0; o < nops; o++) {
+      vars = [];
+      const nv = rnd(4);
+      const vdefs = [];
+      for (let k = 0; k < nv; k++) {
+        const v = 'v' + rnd(4);
+        vars.push(v);
+        constOnly = true;
+        vdefs.push(`$${v}: ${pick(varTypes)}${rnd(4) ? '' : ' = ' + value(1)}`);
+        constOnly = false;
+      }
+      const kind = pick(['query', 'query', 'query', '', 'subscription', 'mutation']);
+      const name = kind && rnd(3) ? ' Op' + rnd(3) : '';
+      const head = kind ? `${kind}${name}${vdefs.length ? '(' + vdefs.join(', ') + ')' : ''}${dirs()} ` : '';
+      const root = kind === 'subscription' ? 'QueryRoot' : 'QueryRoot';
+      parts.push(head + '{ ' + selection(root, 0) + ' }');
+    }
+    const defined = new Set();
+    for (let k = 0; k < fragNames.length; k++) {
+      const name = fragNames[k];
+      if (defined.has(name) && rnd(2)) continue;
+      defined.add(name);
+      const on = pick(typeNames);
+      vars = [];
+      parts.push(`fragment ${name} on ${on}${dirs()} { ${selection(on, 1)} }`);
+    }
+    if (!rnd(6)) parts.push(`fragment Unused${rnd(3)} on Dog { name }`);
+    docs.push([`random_${String(i).padStart(3, '0')}`, parts.join('\n')]);
+  }
+  return docs;
+}
+
+c.Random = randomDocuments(300, 20261126);
+
 export default c;
