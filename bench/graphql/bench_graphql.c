@@ -368,7 +368,7 @@ int main(int argc, char **argv)
     char *errors = NULL;
     gql_schema *schema = gql_schema_build(sdl, strlen(sdl), &errors);
     json_error_t jerr;
-    json_t *data = json_loadb(data_text, len, 0, &jerr);
+    json_t *data = json_loadb(data_text, len, JSON_ALLOW_NUL, &jerr);
     if (!schema || !data) {
         fprintf(stderr, "bench_graphql: cannot load the schema or data: %s%s\n",
                 errors ? errors : "", data ? "" : jerr.text);

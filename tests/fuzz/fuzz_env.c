@@ -87,7 +87,7 @@ void fuzz_env_load(fuzz_env *e)
 
     char *json = read_in(dir, "test-data.json", &len);
     json_error_t jerr;
-    e->data = json_loadb(json, len, 0, &jerr);
+    e->data = json_loadb(json, len, JSON_ALLOW_NUL, &jerr);
     free(json);
     if (!e->data) {
         fprintf(stderr, "fuzz: test data: %s at line %d\n", jerr.text, jerr.line);

@@ -44,7 +44,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void check_response(const gql_result *res, const char *query, size_t qlen)
 {
     json_error_t jerr;
-    json_t *j = json_loadb(res->body.data, res->body.len, 0, &jerr);
+    json_t *j = json_loadb(res->body.data, res->body.len, JSON_ALLOW_NUL, &jerr);
     if (!j || !json_is_object(j))
         fuzz_fail(query, qlen, "response is not a JSON object", res->body.data);
     json_t *d = json_object_get(j, "data");

@@ -47,8 +47,10 @@ static int replay_file(const char *path)
 static int replay_dir(const char *dir, size_t *count)
 {
     DIR *d = opendir(dir);
-    if (!d)
-        return 0; /* a missing regressions directory simply has no inputs */
+    if (!d) {
+        fprintf(stderr, "replay: cannot open %s\n", dir);
+        return 1;
+    }
     char **names = NULL;
     size_t n = 0, cap = 0;
     struct dirent *de;
@@ -93,7 +95,9 @@ int main(int argc, char **argv)
     int rc = 0;
     for (int i = 1; i < argc; i++) {
         struct stat st;
-        if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
+        if (stat(argv[i], &st) != 0)
+            continue; /* a target without regressions has no directory */
+        if (S_ISDIR(st.st_mode))
             rc |= replay_dir(argv[i], &count);
         else {
             rc |= replay_file(argv[i]);
