@@ -83,8 +83,8 @@ void auth_token_new(char token[AUTH_TOKEN_BUF], unsigned char digest[STORE_TOKEN
 
 static bool b64url_char(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
 }
 
 bool auth_token_digest(const char *token, unsigned char digest[STORE_TOKEN_HASH_LEN])
@@ -290,8 +290,7 @@ out:
 
 /* Inside one write transaction: only the first of several instances that
  * start together on an empty database creates the admin. */
-static store_status create_first_admin(store *st, const char *name, const char *hash,
-                                       bool *created)
+static store_status create_first_admin(store *st, const char *name, const char *hash, bool *created)
 {
     int64_t n = 0, id = 0;
     store_status r = store_tx_begin(st);

@@ -145,8 +145,7 @@ static const char *const migrations[] = {
 #define QUERIES(X)                                                                                 \
     X(Q_VERSION, "SELECT coalesce(max(version), 0) FROM schema_migrations")                        \
     X(Q_VERSION_ADD, "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)")        \
-    X(Q_USER_INSERT,                                                                               \
-      "INSERT INTO users (name, role, pwhash, created_at) VALUES (?1, ?2, ?3, ?4)")                \
+    X(Q_USER_INSERT, "INSERT INTO users (name, role, pwhash, created_at) VALUES (?1, ?2, ?3, ?4)") \
     X(Q_USER_GET, "SELECT " USER_COLS " FROM users WHERE id = ?1")                                 \
     X(Q_USER_BY_NAME, "SELECT " USER_COLS " FROM users WHERE name = ?1")                           \
     X(Q_USER_PWHASH, "SELECT id, pwhash FROM users WHERE name = ?1")                               \
@@ -167,11 +166,10 @@ static const char *const migrations[] = {
       "(SELECT coalesce(sum(vcpu), 0) FROM vms WHERE owner_id = ?1), "                             \
       "(SELECT coalesce(sum(memory_mib), 0) FROM vms WHERE owner_id = ?1), "                       \
       "(SELECT count(*) FROM devices d JOIN vms v ON v.id = d.vm_id WHERE v.owner_id = ?1)")       \
-    X(Q_SESSION_INSERT,                                                                            \
-      "INSERT INTO sessions (user_id, token_hash, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)") \
-    X(Q_SESSION_LOOKUP,                                                                            \
-      "SELECT id, user_id, created_at, expires_at FROM sessions "                                  \
-      "WHERE token_hash = ?1 AND expires_at > ?2")                                                 \
+    X(Q_SESSION_INSERT, "INSERT INTO sessions (user_id, token_hash, created_at, expires_at) "      \
+                        "VALUES (?1, ?2, ?3, ?4)")                                                 \
+    X(Q_SESSION_LOOKUP, "SELECT id, user_id, created_at, expires_at FROM sessions "                \
+                        "WHERE token_hash = ?1 AND expires_at > ?2")                               \
     X(Q_SESSION_DELETE, "DELETE FROM sessions WHERE token_hash = ?1")                              \
     X(Q_SESSION_DELETE_USER, "DELETE FROM sessions WHERE user_id = ?1")                            \
     X(Q_SESSION_PURGE, "DELETE FROM sessions WHERE expires_at <= ?1")                              \
@@ -182,9 +180,8 @@ static const char *const migrations[] = {
       "SELECT " TOKEN_COLS " FROM api_tokens WHERE token_hash = ?1 AND revoked_at = 0 "            \
       "AND (expires_at = 0 OR expires_at > ?2)")                                                   \
     X(Q_TOKEN_LIST, "SELECT " TOKEN_COLS " FROM api_tokens WHERE user_id = ?1 ORDER BY id")        \
-    X(Q_TOKEN_REVOKE,                                                                              \
-      "UPDATE api_tokens SET revoked_at = ?3 WHERE id = ?1 AND revoked_at = 0 "                    \
-      "AND (?2 = 0 OR user_id = ?2)")                                                              \
+    X(Q_TOKEN_REVOKE, "UPDATE api_tokens SET revoked_at = ?3 WHERE id = ?1 AND revoked_at = 0 "    \
+                      "AND (?2 = 0 OR user_id = ?2)")                                              \
     X(Q_VM_INSERT,                                                                                 \
       "INSERT INTO vms (owner_id, name, base, vcpu, memory_mib, state, created_at, cfg_user, "     \
       "cfg_password_hash, cfg_ssh_keys) VALUES (?1, ?2, ?3, ?4, ?5, 'CREATING', ?6, ?7, ?8, ?9)")  \
@@ -192,14 +189,13 @@ static const char *const migrations[] = {
     X(Q_VM_GET, "SELECT " VM_COLS " FROM vms WHERE id = ?1" OWNED(2))                              \
     X(Q_VM_BY_NAME, "SELECT " VM_COLS " FROM vms WHERE name = ?1" OWNED(2))                        \
     X(Q_VM_LIST, "SELECT " VM_COLS " FROM vms WHERE 1 = 1" OWNED(1) " ORDER BY id")                \
-    X(Q_VM_UPDATE,                                                                                 \
-      "UPDATE vms SET name = ?3, vcpu = ?4, memory_mib = ?5 WHERE id = ?1" OWNED(2))               \
+    X(Q_VM_UPDATE, "UPDATE vms SET name = ?3, vcpu = ?4, memory_mib = ?5 WHERE id = ?1" OWNED(2))  \
     X(Q_VM_SET_RUNTIME,                                                                            \
       "UPDATE vms SET state = ?2, ip = coalesce(?3, ip), uuid = coalesce(?4, uuid) "               \
       "WHERE id = ?1")                                                                             \
     X(Q_VM_DELETE, "DELETE FROM vms WHERE id = ?1" OWNED(2))                                       \
     X(Q_DEV_UPSERT,                                                                                \
-      "INSERT INTO devices (hw_key, vendor_id, product_id, serial, bus, device, port, info, "       \
+      "INSERT INTO devices (hw_key, vendor_id, product_id, serial, bus, device, port, info, "      \
       "present) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1) ON CONFLICT (hw_key) DO UPDATE SET "    \
       "bus = excluded.bus, device = excluded.device, port = excluded.port, "                       \
       "info = excluded.info, present = 1")                                                         \
@@ -207,13 +203,11 @@ static const char *const migrations[] = {
     X(Q_DEV_ABSENT, "UPDATE devices SET present = 0")                                              \
     X(Q_DEV_GET, "SELECT " DEV_COLS " FROM devices WHERE id = ?1")                                 \
     X(Q_DEV_LIST, "SELECT " DEV_COLS " FROM devices WHERE (?1 = 0 OR vm_id = ?1) ORDER BY id")     \
-    /* One statement, so no other writer can slip in between the checks. */                       \
-    X(Q_DEV_ATTACH,                                                                                \
-      "UPDATE devices SET vm_id = ?2 WHERE id = ?1 AND vm_id IS NULL AND EXISTS "                  \
-      "(SELECT 1 FROM vms WHERE id = ?2" OWNED(3) ")")                                             \
-    X(Q_DEV_DETACH,                                                                                \
-      "UPDATE devices SET vm_id = NULL WHERE id = ?1 AND vm_id = ?2 AND EXISTS "                   \
-      "(SELECT 1 FROM vms WHERE id = ?2" OWNED(3) ")")                                             \
+    /* One statement: no other writer can slip in between the checks. */                           \
+    X(Q_DEV_ATTACH, "UPDATE devices SET vm_id = ?2 WHERE id = ?1 AND vm_id IS NULL AND EXISTS "    \
+                    "(SELECT 1 FROM vms WHERE id = ?2" OWNED(3) ")")                               \
+    X(Q_DEV_DETACH, "UPDATE devices SET vm_id = NULL WHERE id = ?1 AND vm_id = ?2 AND EXISTS "     \
+                    "(SELECT 1 FROM vms WHERE id = ?2" OWNED(3) ")")                               \
     X(Q_DEV_EXISTS, "SELECT vm_id IS NOT NULL FROM devices WHERE id = ?1")                         \
     X(Q_VM_EXISTS, "SELECT 1 FROM vms WHERE id = ?1" OWNED(2))                                     \
     X(Q_THING_INSERT,                                                                              \
@@ -225,13 +219,12 @@ static const char *const migrations[] = {
     X(Q_THING_LIST,                                                                                \
       "SELECT " THING_COLS " FROM things WHERE (?2 = 0 OR vm_id = ?2)" OWNED(1) " ORDER BY id")    \
     X(Q_THING_UPDATE, "UPDATE things SET name = ?3, info = ?4 WHERE id = ?1" OWNED(2))             \
-    X(Q_THING_SET_PSK,                                                                             \
-      "UPDATE things SET psk_identity = ?3, psk_key = ?4 WHERE id = ?1" OWNED(2))                  \
+    X(Q_THING_SET_PSK, "UPDATE things SET psk_identity = ?3, psk_key = ?4 WHERE id = ?1" OWNED(2)) \
     X(Q_THING_PSK_KEY, "SELECT psk_key FROM things WHERE id = ?1 AND psk_key IS NOT NULL")         \
     /* The VM must belong to the thing's own owner, whoever the caller is. */                      \
     X(Q_THING_ATTACH,                                                                              \
-      "UPDATE things SET vm_id = ?3 WHERE id = ?1" OWNED(2) " AND EXISTS "                         \
-      "(SELECT 1 FROM vms v WHERE v.id = ?3 AND v.owner_id = things.owner_id)")                    \
+      "UPDATE things SET vm_id = ?3 WHERE id = ?1 AND EXISTS (SELECT 1 FROM vms v "                \
+      "WHERE v.id = ?3 AND v.owner_id = things.owner_id)" OWNED(2))                                \
     X(Q_THING_DETACH, "UPDATE things SET vm_id = NULL WHERE id = ?1" OWNED(2))                     \
     X(Q_THING_SET_STATE,                                                                           \
       "UPDATE things SET state = ?2, last_bootstrap_at = ?3, last_error = ?4 WHERE id = ?1")       \
@@ -242,7 +235,8 @@ static const char *const migrations[] = {
       "INSERT INTO login_failures (key, count, last_at) VALUES (?1, 1, ?2) "                       \
       "ON CONFLICT (key) DO UPDATE SET count = CASE WHEN login_failures.last_at <= ?2 - ?3 "       \
       "THEN 1 ELSE login_failures.count + 1 END, last_at = excluded.last_at")                      \
-    X(Q_LF_CLEAR, "DELETE FROM login_failures WHERE key = ?1")
+    X(Q_LF_CLEAR, "DELETE FROM login_failures WHERE key = ?1")                                     \
+    X(Q_LF_PURGE, "DELETE FROM login_failures WHERE last_at <= ?1")
 
 #define AS_ENUM(id, sql) id,
 #define AS_SQL(id, sql) sql,
@@ -288,8 +282,8 @@ static sqlite3_stmt *sq_stmt(store *st, int q)
         sqlite3_clear_bindings(d->stmt[q]);
         return d->stmt[q];
     }
-    int rc = sqlite3_prepare_v3(d->db, query_sql[q], -1, SQLITE_PREPARE_PERSISTENT, &d->stmt[q],
-                                NULL);
+    int rc =
+        sqlite3_prepare_v3(d->db, query_sql[q], -1, SQLITE_PREPARE_PERSISTENT, &d->stmt[q], NULL);
     if (rc != SQLITE_OK) {
         sq_fail(st, rc, "cannot prepare statement");
         return NULL;
@@ -343,7 +337,7 @@ static void read_user(sqlite3_stmt *s, store_user *u)
     u->id = col_i64(s, 0);
     u->name = col_text(s, 1);
     u->role = strcmp((const char *)sqlite3_column_text(s, 2), "admin") == 0 ? STORE_ROLE_ADMIN
-                                                                             : STORE_ROLE_USER;
+                                                                            : STORE_ROLE_USER;
     u->created_at = col_i64(s, 3);
 }
 
@@ -446,8 +440,8 @@ static store_status row(store *st, sqlite3_stmt *s, const char *what)
 typedef void (*row_reader)(sqlite3_stmt *s, void *out);
 
 /* Reads every row of `s` into a malloc'ed array of `size`-byte records. */
-static store_status rows(store *st, sqlite3_stmt *s, const char *what, row_reader read,
-                         size_t size, void **list, size_t *n)
+static store_status rows(store *st, sqlite3_stmt *s, const char *what, row_reader read, size_t size,
+                         void **list, size_t *n)
 {
     size_t cap = 0, len = 0;
     char *arr = NULL;
@@ -639,8 +633,8 @@ static store_status sq_tx_rollback(store *st)
 
 /* ---- Users -------------------------------------------------------------- */
 
-static store_status sq_user_create(store *st, const char *name, store_role role,
-                                   const char *pwhash, int64_t *id)
+static store_status sq_user_create(store *st, const char *name, store_role role, const char *pwhash,
+                                   int64_t *id)
 {
     *id = 0;
     PREP(s, Q_USER_INSERT);
@@ -1401,6 +1395,17 @@ static store_status sq_login_failure_clear(store *st, const char *key)
     return run(st, s, "cannot clear login failures", NULL);
 }
 
+static store_status sq_login_failure_purge(store *st, int64_t before, int64_t *removed)
+{
+    int64_t n = 0;
+    PREP(s, Q_LF_PURGE);
+    sqlite3_bind_int64(s, 1, before);
+    store_status r = run(st, s, "cannot purge login failures", &n);
+    if (removed)
+        *removed = n;
+    return r;
+}
+
 const store_driver store_sqlite_driver = {
     .name = "sqlite",
     .open = sq_open,
@@ -1456,4 +1461,5 @@ const store_driver store_sqlite_driver = {
     .login_failure_get = sq_login_failure_get,
     .login_failure_record = sq_login_failure_record,
     .login_failure_clear = sq_login_failure_clear,
+    .login_failure_purge = sq_login_failure_purge,
 };

@@ -98,7 +98,8 @@ store_status store_tx_rollback(store *st)
     return CALL0(tx_rollback);
 }
 
-store_status store_user_create(store *st, const char *name, store_role role, const char *pwhash, int64_t *id)
+store_status store_user_create(store *st, const char *name, store_role role, const char *pwhash,
+                               int64_t *id)
 {
     return CALL(user_create, name, role, pwhash, id);
 }
@@ -158,12 +159,15 @@ store_status store_usage_get(store *st, int64_t user_id, store_usage *out)
     return CALL(usage_get, user_id, out);
 }
 
-store_status store_session_create(store *st, int64_t user_id, const unsigned char hash[STORE_TOKEN_HASH_LEN], int64_t now, int64_t expires_at, int64_t *id)
+store_status store_session_create(store *st, int64_t user_id,
+                                  const unsigned char hash[STORE_TOKEN_HASH_LEN], int64_t now,
+                                  int64_t expires_at, int64_t *id)
 {
     return CALL(session_create, user_id, hash, now, expires_at, id);
 }
 
-store_status store_session_lookup(store *st, const unsigned char hash[STORE_TOKEN_HASH_LEN], int64_t now, store_session *out)
+store_status store_session_lookup(store *st, const unsigned char hash[STORE_TOKEN_HASH_LEN],
+                                  int64_t now, store_session *out)
 {
     return CALL(session_lookup, hash, now, out);
 }
@@ -183,12 +187,15 @@ store_status store_session_purge(store *st, int64_t now, int64_t *removed)
     return CALL(session_purge, now, removed);
 }
 
-store_status store_token_create(store *st, int64_t user_id, const char *name, const unsigned char hash[STORE_TOKEN_HASH_LEN], int64_t now, int64_t expires_at, int64_t *id)
+store_status store_token_create(store *st, int64_t user_id, const char *name,
+                                const unsigned char hash[STORE_TOKEN_HASH_LEN], int64_t now,
+                                int64_t expires_at, int64_t *id)
 {
     return CALL(token_create, user_id, name, hash, now, expires_at, id);
 }
 
-store_status store_token_lookup(store *st, const unsigned char hash[STORE_TOKEN_HASH_LEN], int64_t now, store_token *out)
+store_status store_token_lookup(store *st, const unsigned char hash[STORE_TOKEN_HASH_LEN],
+                                int64_t now, store_token *out)
 {
     return CALL(token_lookup, hash, now, out);
 }
@@ -228,7 +235,8 @@ store_status store_vm_update(store *st, const store_vm *vm, int64_t owner)
     return CALL(vm_update, vm, owner);
 }
 
-store_status store_vm_set_runtime(store *st, int64_t id, store_vm_state state, const char *ip, const char *uuid)
+store_status store_vm_set_runtime(store *st, int64_t id, store_vm_state state, const char *ip,
+                                  const char *uuid)
 {
     return CALL(vm_set_runtime, id, state, ip, uuid);
 }
@@ -268,7 +276,8 @@ store_status store_dev_detach(store *st, int64_t dev_id, int64_t vm_id, int64_t 
     return CALL(dev_detach, dev_id, vm_id, owner);
 }
 
-store_status store_thing_create(store *st, store_thing *t, const unsigned char *psk_key, size_t psk_key_len)
+store_status store_thing_create(store *st, store_thing *t, const unsigned char *psk_key,
+                                size_t psk_key_len)
 {
     return CALL(thing_create, t, psk_key, psk_key_len);
 }
@@ -283,7 +292,8 @@ store_status store_thing_get_by_endpoint(store *st, const char *endpoint, store_
     return CALL(thing_get_by_endpoint, endpoint, out);
 }
 
-store_status store_thing_list(store *st, int64_t owner, int64_t vm_id, store_thing **list, size_t *n)
+store_status store_thing_list(store *st, int64_t owner, int64_t vm_id, store_thing **list,
+                              size_t *n)
 {
     return CALL(thing_list, owner, vm_id, list, n);
 }
@@ -293,7 +303,8 @@ store_status store_thing_update(store *st, const store_thing *t, int64_t owner)
     return CALL(thing_update, t, owner);
 }
 
-store_status store_thing_set_psk(store *st, int64_t id, int64_t owner, const char *identity, const unsigned char *key, size_t key_len)
+store_status store_thing_set_psk(store *st, int64_t id, int64_t owner, const char *identity,
+                                 const unsigned char *key, size_t key_len)
 {
     return CALL(thing_set_psk, id, owner, identity, key, key_len);
 }
@@ -308,7 +319,8 @@ store_status store_thing_attach(store *st, int64_t id, int64_t vm_id, int64_t ow
     return CALL(thing_attach, id, vm_id, owner);
 }
 
-store_status store_thing_set_state(store *st, int64_t id, store_thing_state state, int64_t at, const char *error)
+store_status store_thing_set_state(store *st, int64_t id, store_thing_state state, int64_t at,
+                                   const char *error)
 {
     return CALL(thing_set_state, id, state, at, error);
 }
@@ -323,7 +335,8 @@ store_status store_login_failure_get(store *st, const char *key, int64_t *count,
     return CALL(login_failure_get, key, count, last_at);
 }
 
-store_status store_login_failure_record(store *st, const char *key, int64_t now, int64_t reset_after, int64_t *count)
+store_status store_login_failure_record(store *st, const char *key, int64_t now,
+                                        int64_t reset_after, int64_t *count)
 {
     return CALL(login_failure_record, key, now, reset_after, count);
 }
@@ -331,6 +344,11 @@ store_status store_login_failure_record(store *st, const char *key, int64_t now,
 store_status store_login_failure_clear(store *st, const char *key)
 {
     return CALL(login_failure_clear, key);
+}
+
+store_status store_login_failure_purge(store *st, int64_t before, int64_t *removed)
+{
+    return CALL(login_failure_purge, before, removed);
 }
 
 /* ---- Names of enums: these strings are also what the database stores and
@@ -341,11 +359,13 @@ static const char *const vm_state_names[] = {
     "CREATING", "RUNNING", "POWEROFF", "PAUSED", "SHUTTING_DOWN", "CRASHED", "ERROR",
 };
 static const char *const thing_state_names[] = {
-    "REGISTERED", "BOOTSTRAPPING", "BOOTSTRAPPED", "FAILED",
+    "REGISTERED",
+    "BOOTSTRAPPING",
+    "BOOTSTRAPPED",
+    "FAILED",
 };
 
-#define NAME_OF(table, v)                                                                          \
-    ((size_t)(v) < sizeof table / sizeof table[0] ? table[(size_t)(v)] : "?")
+#define NAME_OF(table, v) ((size_t)(v) < sizeof table / sizeof table[0] ? table[(size_t)(v)] : "?")
 
 static bool parse_name(const char *const *table, size_t n, const char *name, int *out)
 {
@@ -385,8 +405,8 @@ bool store_vm_state_parse(const char *name, store_vm_state *out)
 bool store_thing_state_parse(const char *name, store_thing_state *out)
 {
     int v;
-    if (!parse_name(thing_state_names, sizeof thing_state_names / sizeof thing_state_names[0],
-                    name, &v))
+    if (!parse_name(thing_state_names, sizeof thing_state_names / sizeof thing_state_names[0], name,
+                    &v))
         return false;
     *out = (store_thing_state)v;
     return true;

@@ -198,10 +198,10 @@ typedef struct store_vm {
     int64_t id;
     int64_t owner_id;
     char *name;
-    char *base;        /* base image name in the image pool */
+    char *base; /* base image name in the image pool */
     int64_t vcpu;
     int64_t memory_mib;
-    char *ip;          /* NULL until observed */
+    char *ip; /* NULL until observed */
     store_vm_state state;
     char *uuid;        /* libvirt domain UUID, NULL until defined */
     char *domain_name; /* set by the store at creation: "epfiot-vm-<id>" */
@@ -244,10 +244,10 @@ typedef struct store_dev {
     char *serial;     /* may be NULL */
     int64_t bus;
     int64_t device;
-    char *port;       /* USB port path, "1-2.3"; may be NULL */
+    char *port; /* USB port path, "1-2.3"; may be NULL */
     char *info;
     bool present;
-    int64_t vm_id;    /* 0: not assigned */
+    int64_t vm_id; /* 0: not assigned */
 } store_dev;
 
 void store_dev_clear(store_dev *d);
@@ -331,12 +331,15 @@ store_status store_thing_delete(store *st, int64_t id, int64_t owner);
 
 /* `key` names what is throttled, e.g. "user:alice" or "addr:192.0.2.7";
  * it is not a foreign key, so unknown account names are throttled too. */
-store_status store_login_failure_get(store *st, const char *key, int64_t *count,
-                                     int64_t *last_at);
+store_status store_login_failure_get(store *st, const char *key, int64_t *count, int64_t *last_at);
 /* Counts one more failure at `now`; a count whose last failure is older
  * than `reset_after` seconds starts again from 1. */
 store_status store_login_failure_record(store *st, const char *key, int64_t now,
                                         int64_t reset_after, int64_t *count);
 store_status store_login_failure_clear(store *st, const char *key);
+/* Forgets failures last seen at or before `before`. Every failed login for
+ * a made-up name adds a row, so the daemon purges periodically (with
+ * before = now - reset_after) to keep the table bounded. */
+store_status store_login_failure_purge(store *st, int64_t before, int64_t *removed);
 
 #endif

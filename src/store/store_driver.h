@@ -24,7 +24,8 @@ typedef struct store_driver {
     store_status (*tx_begin)(store *st);
     store_status (*tx_commit)(store *st);
     store_status (*tx_rollback)(store *st);
-    store_status (*user_create)(store *st, const char *name, store_role role, const char *pwhash, int64_t *id);
+    store_status (*user_create)(store *st, const char *name, store_role role, const char *pwhash,
+                                int64_t *id);
     store_status (*user_get)(store *st, int64_t id, store_user *out);
     store_status (*user_get_by_name)(store *st, const char *name, store_user *out);
     store_status (*user_pwhash)(store *st, const char *name, int64_t *id, char **pwhash);
@@ -36,13 +37,19 @@ typedef struct store_driver {
     store_status (*quota_get)(store *st, int64_t user_id, store_quota *out);
     store_status (*quota_set)(store *st, int64_t user_id, const store_quota *q);
     store_status (*usage_get)(store *st, int64_t user_id, store_usage *out);
-    store_status (*session_create)(store *st, int64_t user_id, const unsigned char hash[STORE_TOKEN_HASH_LEN], int64_t now, int64_t expires_at, int64_t *id);
-    store_status (*session_lookup)(store *st, const unsigned char hash[STORE_TOKEN_HASH_LEN], int64_t now, store_session *out);
+    store_status (*session_create)(store *st, int64_t user_id,
+                                   const unsigned char hash[STORE_TOKEN_HASH_LEN], int64_t now,
+                                   int64_t expires_at, int64_t *id);
+    store_status (*session_lookup)(store *st, const unsigned char hash[STORE_TOKEN_HASH_LEN],
+                                   int64_t now, store_session *out);
     store_status (*session_delete)(store *st, const unsigned char hash[STORE_TOKEN_HASH_LEN]);
     store_status (*session_delete_user)(store *st, int64_t user_id);
     store_status (*session_purge)(store *st, int64_t now, int64_t *removed);
-    store_status (*token_create)(store *st, int64_t user_id, const char *name, const unsigned char hash[STORE_TOKEN_HASH_LEN], int64_t now, int64_t expires_at, int64_t *id);
-    store_status (*token_lookup)(store *st, const unsigned char hash[STORE_TOKEN_HASH_LEN], int64_t now, store_token *out);
+    store_status (*token_create)(store *st, int64_t user_id, const char *name,
+                                 const unsigned char hash[STORE_TOKEN_HASH_LEN], int64_t now,
+                                 int64_t expires_at, int64_t *id);
+    store_status (*token_lookup)(store *st, const unsigned char hash[STORE_TOKEN_HASH_LEN],
+                                 int64_t now, store_token *out);
     store_status (*token_list)(store *st, int64_t user_id, store_token **list, size_t *n);
     store_status (*token_revoke)(store *st, int64_t id, int64_t owner, int64_t now);
     store_status (*vm_create)(store *st, store_vm *vm);
@@ -50,7 +57,8 @@ typedef struct store_driver {
     store_status (*vm_get_by_name)(store *st, int64_t owner, const char *name, store_vm *out);
     store_status (*vm_list)(store *st, int64_t owner, store_vm **list, size_t *n);
     store_status (*vm_update)(store *st, const store_vm *vm, int64_t owner);
-    store_status (*vm_set_runtime)(store *st, int64_t id, store_vm_state state, const char *ip, const char *uuid);
+    store_status (*vm_set_runtime)(store *st, int64_t id, store_vm_state state, const char *ip,
+                                   const char *uuid);
     store_status (*vm_delete)(store *st, int64_t id, int64_t owner);
     store_status (*dev_upsert)(store *st, const store_dev *d, int64_t *id);
     store_status (*dev_mark_all_absent)(store *st);
@@ -58,19 +66,26 @@ typedef struct store_driver {
     store_status (*dev_list)(store *st, int64_t vm_id, store_dev **list, size_t *n);
     store_status (*dev_attach)(store *st, int64_t dev_id, int64_t vm_id, int64_t owner);
     store_status (*dev_detach)(store *st, int64_t dev_id, int64_t vm_id, int64_t owner);
-    store_status (*thing_create)(store *st, store_thing *t, const unsigned char *psk_key, size_t psk_key_len);
+    store_status (*thing_create)(store *st, store_thing *t, const unsigned char *psk_key,
+                                 size_t psk_key_len);
     store_status (*thing_get)(store *st, int64_t id, int64_t owner, store_thing *out);
     store_status (*thing_get_by_endpoint)(store *st, const char *endpoint, store_thing *out);
-    store_status (*thing_list)(store *st, int64_t owner, int64_t vm_id, store_thing **list, size_t *n);
+    store_status (*thing_list)(store *st, int64_t owner, int64_t vm_id, store_thing **list,
+                               size_t *n);
     store_status (*thing_update)(store *st, const store_thing *t, int64_t owner);
-    store_status (*thing_set_psk)(store *st, int64_t id, int64_t owner, const char *identity, const unsigned char *key, size_t key_len);
+    store_status (*thing_set_psk)(store *st, int64_t id, int64_t owner, const char *identity,
+                                  const unsigned char *key, size_t key_len);
     store_status (*thing_psk_key)(store *st, int64_t id, unsigned char **key, size_t *len);
     store_status (*thing_attach)(store *st, int64_t id, int64_t vm_id, int64_t owner);
-    store_status (*thing_set_state)(store *st, int64_t id, store_thing_state state, int64_t at, const char *error);
+    store_status (*thing_set_state)(store *st, int64_t id, store_thing_state state, int64_t at,
+                                    const char *error);
     store_status (*thing_delete)(store *st, int64_t id, int64_t owner);
     store_status (*login_failure_get)(store *st, const char *key, int64_t *count, int64_t *last_at);
-    store_status (*login_failure_record)(store *st, const char *key, int64_t now, int64_t reset_after, int64_t *count);
-    store_status (*login_failure_clear)(store *st, const char *key);} store_driver;
+    store_status (*login_failure_record)(store *st, const char *key, int64_t now,
+                                         int64_t reset_after, int64_t *count);
+    store_status (*login_failure_clear)(store *st, const char *key);
+    store_status (*login_failure_purge)(store *st, int64_t before, int64_t *removed);
+} store_driver;
 
 struct store {
     const store_driver *drv;

@@ -223,8 +223,11 @@ TEST(session_token_is_not_an_api_token)
 
 /* ---- Throttling -------------------------------------------------------------------------- */
 
-static const auth_throttle P = {.free_per_account = 3, .free_per_address = 5, .base_delay = 2,
-                                .max_delay = 60, .reset_after = 3600};
+static const auth_throttle P = {.free_per_account = 3,
+                                .free_per_address = 5,
+                                .base_delay = 2,
+                                .max_delay = 60,
+                                .reset_after = 3600};
 
 static int64_t wait_for(store *st, const char *name, const char *addr, int64_t now)
 {

@@ -124,8 +124,7 @@ TEST(reopening_applies_no_migration_twice)
     store_close(st);
     st = tmpdb_open(&t);
     CHECK_INT(raw_int(t.path, "SELECT count(*) FROM schema_migrations"), store_schema_latest());
-    CHECK_INT(raw_int(t.path, "SELECT max(version) FROM schema_migrations"),
-              store_schema_latest());
+    CHECK_INT(raw_int(t.path, "SELECT max(version) FROM schema_migrations"), store_schema_latest());
     tmpdb_done(&t, st);
 }
 
@@ -205,8 +204,7 @@ static pid_t crash_child(const char *path, bool commit)
     store_dev d;
     store_vm vm = {.name = "web", .base = "debian", .vcpu = 1, .memory_mib = 256};
     store_thing th = {.name = "t"};
-    if (store_user_get_by_name(st, "alice", &u) != STORE_OK ||
-        store_dev_get(st, 1, &d) != STORE_OK)
+    if (store_user_get_by_name(st, "alice", &u) != STORE_OK || store_dev_get(st, 1, &d) != STORE_OK)
         _exit(3);
     a = u.id;
     dev = d.id;

@@ -416,8 +416,12 @@ TEST(vm_create_starts_in_creating_with_a_domain_name_from_its_id)
     tmpdb t;
     store *st = tmpdb_new(&t);
     int64_t u = tmpdb_user(st, "a");
-    store_vm vm = {.owner_id = u, .name = "web", .base = "debian-12", .vcpu = 2,
-                   .memory_mib = 512, .state = STORE_VM_RUNNING};
+    store_vm vm = {.owner_id = u,
+                   .name = "web",
+                   .base = "debian-12",
+                   .vcpu = 2,
+                   .memory_mib = 512,
+                   .state = STORE_VM_RUNNING};
     store_vm got;
     char expect[64];
     CHECK_INT(store_vm_create(st, &vm), STORE_OK);
@@ -594,8 +598,13 @@ TEST(vm_config_keeps_the_password_hash_it_was_given)
     tmpdb t;
     store *st = tmpdb_new(&t);
     int64_t a = tmpdb_user(st, "a");
-    store_vm vm = {.owner_id = a, .name = "w", .base = "debian", .vcpu = 1, .memory_mib = 256,
-                   .cfg_user = "pi", .cfg_password_hash = "$6$salt$hash",
+    store_vm vm = {.owner_id = a,
+                   .name = "w",
+                   .base = "debian",
+                   .vcpu = 1,
+                   .memory_mib = 256,
+                   .cfg_user = "pi",
+                   .cfg_password_hash = "$6$salt$hash",
                    .cfg_ssh_keys = "ssh-ed25519 AAAA a@b"};
     store_vm got;
     CHECK_INT(store_vm_create(st, &vm), STORE_OK);
@@ -663,8 +672,13 @@ TEST(dev_upsert_recognises_a_replugged_device_by_serial)
     tmpdb t;
     store *st = tmpdb_new(&t);
     int64_t a = tmpdb_user(st, "a"), v = tmpdb_vm(st, a, "web"), id1, id2;
-    store_dev d = {.vendor_id = "18d1", .product_id = "9302", .serial = "S1", .bus = 1,
-                   .device = 4, .port = "1-2", .info = "Coral"};
+    store_dev d = {.vendor_id = "18d1",
+                   .product_id = "9302",
+                   .serial = "S1",
+                   .bus = 1,
+                   .device = 4,
+                   .port = "1-2",
+                   .info = "Coral"};
     store_dev got;
     CHECK_INT(store_dev_upsert(st, &d, &id1), STORE_OK);
     CHECK_INT(store_dev_attach(st, id1, v, a), STORE_OK);
@@ -1090,6 +1104,22 @@ TEST(login_failures_older_than_the_window_start_again_from_one)
     CHECK_INT(store_login_failure_record(st, "addr:x", 200, 3600, &count), STORE_OK);
     CHECK_INT(count, 2);
     CHECK_INT(store_login_failure_record(st, "addr:x", 200 + 3600, 3600, &count), STORE_OK);
+    CHECK_INT(count, 1);
+    tmpdb_done(&t, st);
+}
+
+TEST(login_failure_purge_forgets_only_old_entries)
+{
+    tmpdb t;
+    store *st = tmpdb_new(&t);
+    int64_t count = 0, last = 0, removed = 0;
+    CHECK_INT(store_login_failure_record(st, "user:old", 100, 3600, &count), STORE_OK);
+    CHECK_INT(store_login_failure_record(st, "user:new", 5000, 3600, &count), STORE_OK);
+    CHECK_INT(store_login_failure_purge(st, 1000, &removed), STORE_OK);
+    CHECK_INT(removed, 1);
+    CHECK_INT(store_login_failure_get(st, "user:old", &count, &last), STORE_OK);
+    CHECK_INT(count, 0);
+    CHECK_INT(store_login_failure_get(st, "user:new", &count, &last), STORE_OK);
     CHECK_INT(count, 1);
     tmpdb_done(&t, st);
 }

@@ -79,8 +79,11 @@ static inline int64_t tmpdb_user(store *st, const char *name)
 /* A VM of `owner` named `name` with 1 vCPU and 256 MiB. */
 static inline int64_t tmpdb_vm(store *st, int64_t owner, const char *name)
 {
-    store_vm vm = {.owner_id = owner, .name = (char *)name, .base = (char *)"debian-12",
-                   .vcpu = 1, .memory_mib = 256};
+    store_vm vm = {.owner_id = owner,
+                   .name = (char *)name,
+                   .base = (char *)"debian-12",
+                   .vcpu = 1,
+                   .memory_mib = 256};
     store_status r = store_vm_create(st, &vm);
     int64_t id = vm.id;
     free(vm.domain_name);
