@@ -259,6 +259,8 @@ auth_status auth_login(store *st, const auth_throttle *p, const char *name, cons
     token[0] = '\0';
     if (!p)
         p = &defaults;
+    if (!name || !password)
+        return AUTH_DENIED;
 
     if (auth_throttle_wait(st, p, name, addr, now, retry_after) != STORE_OK)
         goto out;

@@ -53,6 +53,8 @@ static const char *const migrations[] = {
     "  role TEXT NOT NULL CHECK (role IN ('admin','user')),"
     "  pwhash TEXT NOT NULL,"
     "  created_at INTEGER NOT NULL);"
+    /* "Alice" and "alice" would be two accounts that look like one. */
+    "CREATE UNIQUE INDEX users_name_ci ON users (lower(name));"
     "CREATE TABLE quotas ("
     "  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
     "  max_vms INTEGER NOT NULL CHECK (max_vms >= -1),"

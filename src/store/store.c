@@ -37,6 +37,26 @@ const char *store_errmsg(const store *st)
     return st->err;
 }
 
+bool store_id_parse(const char *text, int64_t *id)
+{
+    uint64_t v = 0;
+    *id = 0;
+    if (!text || text[0] < '1' || text[0] > '9')
+        return false;
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9' || v > ((uint64_t)INT64_MAX - (uint64_t)(*p - '0')) / 10)
+            return false;
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    *id = (int64_t)v;
+    return true;
+}
+
+void store_id_format(int64_t id, char buf[21])
+{
+    snprintf(buf, 21, "%lld", (long long)id);
+}
+
 /* Picks the driver from the scheme of `path`; a bare path is SQLite. */
 static const store_driver *store_pick_driver(const char *path, const char **rest)
 {
@@ -222,6 +242,10 @@ store_status store_vm_get(store *st, int64_t id, int64_t owner, store_vm *out)
 
 store_status store_vm_get_by_name(store *st, int64_t owner, const char *name, store_vm *out)
 {
+    if (owner <= 0) {
+        memset(out, 0, sizeof *out);
+        return store_seterr(st, STORE_ERROR, "a VM name is unique only per owner");
+    }
     return CALL(vm_get_by_name, owner, name, out);
 }
 

@@ -51,6 +51,15 @@ typedef struct store store;
 /* Schema version this build knows; store_open refuses newer databases. */
 int store_schema_latest(void);
 
+/* ---- IDs -------------------------------------------------------------- */
+
+/* The API shows IDs as decimal strings. Parses one strictly: digits only
+ * (no sign, space or prefix), no leading zero, 1 <= id <= INT64_MAX. A
+ * negative or overflowing ID is an unknown ID, never a wrapped-around one. */
+bool store_id_parse(const char *text, int64_t *id);
+/* Writes the decimal form of id into buf (21 bytes suffice). */
+void store_id_format(int64_t id, char buf[21]);
+
 /* ---- Lifecycle ------------------------------------------------------ */
 
 /* Opens (creating if needed) the database at `path` and applies pending
@@ -180,6 +189,21 @@ store_status store_token_revoke(store *st, int64_t id, int64_t owner, int64_t no
 
 /* ---- Virtual machines ------------------------------------------------- */
 
+/* How core/ keeps the database and the hypervisor in step across crashes.
+ * Every hypervisor object of a VM is named after its domain_name, which the
+ * store derives from the never-reused ID ("epfiot-vm-<id>", volumes
+ * "epfiot-vm-<id>-..."), so an object always says which row it belongs to.
+ *  - Create: store_vm_create commits a CREATING row first; then volumes,
+ *    seed and domain are made; then store_vm_set_runtime records the UUID
+ *    and state. A crash leaves a CREATING row, possibly with some objects:
+ *    the next start finishes or removes them and the row.
+ *  - Delete: store_vm_delete first, then the domain and volumes. A crash
+ *    leaves objects named after an ID that has no row: the start-up scan
+ *    removes every "epfiot-vm-*" object without a row (store_vm_list with
+ *    owner 0), and since IDs are never reused no new VM can adopt them.
+ * So a row never points at nothing for longer than a start-up, and no
+ * object outlives the next start. */
+
 typedef enum store_vm_state {
     STORE_VM_CREATING = 0,
     STORE_VM_RUNNING,
@@ -224,6 +248,7 @@ void store_vm_list_free(store_vm *list, size_t n);
  * unique per owner: CONFLICT otherwise. */
 store_status store_vm_create(store *st, store_vm *vm);
 store_status store_vm_get(store *st, int64_t id, int64_t owner, store_vm *out);
+/* Names are unique per owner only, so owner must not be 0 here. */
 store_status store_vm_get_by_name(store *st, int64_t owner, const char *name, store_vm *out);
 /* owner 0 lists every VM (admins, reconciliation at start). */
 store_status store_vm_list(store *st, int64_t owner, store_vm **list, size_t *n);

@@ -149,6 +149,23 @@ TEST(database_with_a_newer_schema_is_refused_and_left_alone)
     tmpdb_remove(&t);
 }
 
+TEST(a_failing_migration_is_rolled_back_as_a_whole)
+{
+    tmpdb t;
+    store *st = NULL;
+    tmpdb_init(&t);
+    /* Migration 1 creates login_failures last; a table of that name already
+     * there makes it fail after it has created every other table. */
+    CHECK_INT(raw_exec(t.path, "CREATE TABLE login_failures (x INTEGER)"), SQLITE_OK);
+    CHECK_INT(store_open(t.path, &st), STORE_ERROR);
+    CHECK_CONTAINS(store_errmsg(st), "migration to schema version 1 failed");
+    store_close(st);
+    CHECK_INT(raw_int(t.path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                              "('users', 'vms', 'things', 'schema_migrations')"),
+              0);
+    tmpdb_remove(&t);
+}
+
 TEST(a_file_that_is_not_a_database_is_refused)
 {
     tmpdb t;

@@ -5,6 +5,53 @@
 #include "test.h"
 #include "tmpdb.h"
 
+/* ---- IDs ------------------------------------------------------------------------ */
+
+TEST(id_parse_accepts_positive_decimal_ids)
+{
+    int64_t id = 0;
+    CHECK(store_id_parse("1", &id));
+    CHECK_INT(id, 1);
+    CHECK(store_id_parse("9223372036854775807", &id));
+    CHECK_INT(id, INT64_MAX);
+}
+
+TEST(id_parse_rejects_anything_that_is_not_a_plain_positive_id)
+{
+    static const char *const bad[] = {
+        "",
+        "0",
+        "-1",
+        "+1",
+        " 1",
+        "1 ",
+        "01",
+        "1a",
+        "0x10",
+        "1.0",
+        "9223372036854775808",
+        "18446744073709551617",
+        "4294967295000000000000",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int64_t id = 123;
+        if (store_id_parse(bad[i], &id))
+            TEST_FAIL_("store_id_parse accepted \"%s\"", bad[i]);
+        CHECK_INT(id, 0);
+    }
+    CHECK(!store_id_parse(NULL, &(int64_t){0}));
+}
+
+TEST(id_format_round_trips_through_parse)
+{
+    char buf[21];
+    int64_t back = 0;
+    store_id_format(INT64_MAX, buf);
+    CHECK_STR(buf, "9223372036854775807");
+    CHECK(store_id_parse(buf, &back));
+    CHECK_INT(back, INT64_MAX);
+}
+
 /* ---- Users ------------------------------------------------------------------ */
 
 TEST(user_create_then_get_returns_its_fields)
@@ -46,6 +93,16 @@ TEST(user_names_are_unique)
     tmpdb_user(st, "alice");
     CHECK_INT(store_user_create(st, "alice", STORE_ROLE_USER, "$argon2id$y", &id), STORE_CONFLICT);
     CHECK_CONTAINS(store_errmsg(st), "UNIQUE");
+    tmpdb_done(&t, st);
+}
+
+TEST(user_names_differing_only_in_case_conflict)
+{
+    tmpdb t;
+    store *st = tmpdb_new(&t);
+    int64_t id;
+    tmpdb_user(st, "alice");
+    CHECK_INT(store_user_create(st, "Alice", STORE_ROLE_USER, "$argon2id$y", &id), STORE_CONFLICT);
     tmpdb_done(&t, st);
 }
 
@@ -479,6 +536,33 @@ TEST(vm_of_another_owner_looks_exactly_like_an_unknown_vm)
     CHECK_INT(store_vm_get(st, v + 100, b, &got), STORE_NOT_FOUND);
     CHECK_STR(msg_other, store_errmsg(st));
     CHECK_INT(store_vm_get_by_name(st, b, "web", &got), STORE_NOT_FOUND);
+    tmpdb_done(&t, st);
+}
+
+TEST(vm_get_by_name_finds_the_owners_vm)
+{
+    tmpdb t;
+    store *st = tmpdb_new(&t);
+    int64_t a = tmpdb_user(st, "a"), b = tmpdb_user(st, "b");
+    tmpdb_vm(st, a, "web");
+    int64_t vb = tmpdb_vm(st, b, "web");
+    store_vm got;
+    CHECK_INT(store_vm_get_by_name(st, b, "web", &got), STORE_OK);
+    CHECK_INT(got.id, vb);
+    store_vm_clear(&got);
+    tmpdb_done(&t, st);
+}
+
+TEST(vm_get_by_name_needs_an_owner)
+{
+    tmpdb t;
+    store *st = tmpdb_new(&t);
+    int64_t a = tmpdb_user(st, "a");
+    store_vm got;
+    tmpdb_vm(st, a, "web");
+    CHECK_INT(store_vm_get_by_name(st, 0, "web", &got), STORE_ERROR);
+    CHECK_CONTAINS(store_errmsg(st), "per owner");
+    CHECK(got.name == NULL);
     tmpdb_done(&t, st);
 }
 
