@@ -626,6 +626,12 @@ bool gql_lexer_next(gql_lexer *lx, gql_token *t)
     size_t pos = lx->pos;
     while (pos < lx->len) {
         unsigned char c = (unsigned char)lx->src[pos];
+        /* fast path for the common ignored characters (indentation) */
+        while (c == ' ' || c == '\t' || c == ',') {
+            if (++pos == lx->len)
+                return make(lx, t, GQL_TOK_EOF, lx->len, lx->len);
+            c = (unsigned char)lx->src[pos];
+        }
         switch (c) {
         case ' ':
         case '\t':
