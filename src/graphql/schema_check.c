@@ -17,6 +17,7 @@
 #include "schema.h"
 #include "schema_internal.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,7 +140,17 @@ static int by_suggestion(const void *x, const void *y)
     return natural_compare(a->name, b->name);
 }
 
+static void did_you_mean(gql_buf *out, const char *sub, const char *input,
+                         const char *const *names, size_t n);
+
 void gql_did_you_mean(gql_buf *out, const char *input, const char *const *names, size_t n)
+{
+    did_you_mean(out, NULL, input, names, n);
+}
+
+/* `sub` is graphql-js didYouMean's optional sub-message ("the enum value"). */
+static void did_you_mean(gql_buf *out, const char *sub, const char *input,
+                         const char *const *names, size_t n)
 {
     suggestion *s = calloc(n ? n : 1, sizeof *s);
     if (!s)
@@ -158,7 +169,7 @@ void gql_did_you_mean(gql_buf *out, const char *input, const char *const *names,
     if (ns > 5)
         ns = 5;
     if (ns)
-        gql_buf_puts(out, " Did you mean ");
+        gql_buf_printf(out, " Did you mean %s%s", sub ? sub : "", sub ? " " : "");
     for (size_t i = 0; i < ns; i++) {
         if (i && ns == 2)
             gql_buf_puts(out, " or ");
@@ -1023,6 +1034,214 @@ static void validate_root_types(gql_sbuild *b)
     }
 }
 
+/* ------------------------------------------------------ default values */
+
+/* graphql-js 17 validateDefaultValue: an SDL default literal must be valid
+ * for its type (validateInputLiteral with no variables). Errors read
+ * "<arg or field> has invalid default value[ at <path>]: <problem>" and
+ * point at the offending literal. */
+typedef struct dv_ctx {
+    gql_sbuild *b;
+    const char *what;  /* "Query.f(x:)", "@d(x:)", "I.a" */
+    gql_buf path;      /* " at [1].b" built as we descend (without " at ") */
+} dv_ctx;
+
+static void dv_report(dv_ctx *c, const gql_loc *loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void dv_report(dv_ctx *c, const gql_loc *loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *problem = gql_arena_vprintf(c->b->tmp, fmt, ap);
+    va_end(ap);
+    ERR(c->b, loc, "%s has invalid default value%s%s: %s", c->what, c->path.len ? " at " : "",
+        c->path.len ? gql_buf_cstr(&c->path) : "", problem);
+}
+
+static const char *print_literal(dv_ctx *c, const gql_value *v)
+{
+    gql_buf out = GQL_BUF_INIT;
+    gql_print_value(v, &out);
+    const char *r = gql_arena_strdup(c->b->tmp, gql_buf_cstr(&out));
+    gql_buf_free(&out);
+    return r;
+}
+
+static void dv_leaf(dv_ctx *c, const gql_value *v, const gql_type *t)
+{
+    const char *lit = NULL;
+    if (t->kind == GQL_ENUM) {
+        const char **opts = GQL_NEWN(c->b->tmp, const char *, t->nvalues + 1);
+        for (size_t i = 0; i < t->nvalues; i++)
+            opts[i] = t->values[i].name;
+        lit = print_literal(c, v);
+        gql_buf msg = GQL_BUF_INIT;
+        if (v->kind != GQL_VALUE_ENUM)
+            gql_buf_printf(&msg, "Enum \"%s\" cannot represent non-enum value: %s.", t->name, lit);
+        else if (!gql_enum_value_by_name(t, v->u.name))
+            gql_buf_printf(&msg, "Value \"%s\" does not exist in \"%s\" enum.", lit, t->name);
+        if (msg.len) {
+            did_you_mean(&msg, "the enum value", lit, opts, t->nvalues);
+            dv_report(c, &v->loc, "%s", gql_buf_cstr(&msg));
+        }
+        gql_buf_free(&msg);
+        return;
+    }
+    switch (t->builtin) {
+    case GQL_SCALAR_INT:
+        if (v->kind != GQL_VALUE_INT) {
+            dv_report(c, &v->loc, "Int cannot represent non-integer value: %s", print_literal(c, v));
+        } else {
+            double d = strtod(gql_arena_strndup(c->b->tmp, v->u.str, v->len), NULL);
+            if (d > 2147483647.0 || d < -2147483648.0)
+                dv_report(c, &v->loc, "Int cannot represent non 32-bit signed integer value: %.*s",
+                          (int)v->len, v->u.str);
+        }
+        break;
+    case GQL_SCALAR_FLOAT:
+        if (v->kind != GQL_VALUE_INT && v->kind != GQL_VALUE_FLOAT)
+            dv_report(c, &v->loc, "Float cannot represent non numeric value: %s",
+                      print_literal(c, v));
+        break;
+    case GQL_SCALAR_STRING:
+        if (v->kind != GQL_VALUE_STRING)
+            dv_report(c, &v->loc, "String cannot represent a non string value: %s",
+                      print_literal(c, v));
+        break;
+    case GQL_SCALAR_BOOLEAN:
+        if (v->kind != GQL_VALUE_BOOLEAN)
+            dv_report(c, &v->loc, "Boolean cannot represent a non boolean value: %s",
+                      print_literal(c, v));
+        break;
+    case GQL_SCALAR_ID:
+        if (v->kind != GQL_VALUE_STRING && v->kind != GQL_VALUE_INT)
+            dv_report(c, &v->loc, "ID cannot represent a non-string and non-integer value: %s",
+                      print_literal(c, v));
+        break;
+    default:
+        break; /* custom scalars take any literal */
+    }
+}
+
+static void dv_check(dv_ctx *c, const gql_value *v, const gql_type *t);
+
+static const gql_object_field *dv_field_node(const gql_value *v, const char *name)
+{
+    const gql_object_field *found = NULL;
+    for (size_t i = 0; i < v->u.object.n; i++)
+        if (strcmp(v->u.object.fields[i].name, name) == 0)
+            found = &v->u.object.fields[i]; /* the last one, as keyMap */
+    return found;
+}
+
+static void dv_object(dv_ctx *c, const gql_value *v, const gql_type *t)
+{
+    if (v->kind != GQL_VALUE_OBJECT) {
+        dv_report(c, &v->loc, "Expected value of type \"%s\" to be an object, found: %s.", t->name,
+                  print_literal(c, v));
+        return;
+    }
+    for (size_t i = 0; i < t->ninput_fields; i++) {
+        const gql_input_value *f = &t->input_fields[i];
+        const gql_object_field *fn = dv_field_node(v, f->name);
+        if (!fn) {
+            if (gql_is_required_input(f))
+                dv_report(c, &v->loc, "Expected value of type \"%s\" to include required field "
+                          "\"%s\", found: %s.", t->name, f->name, print_literal(c, v));
+            continue;
+        }
+        size_t mark = c->path.len;
+        gql_buf_printf(&c->path, ".%s", f->name);
+        dv_check(c, fn->value, f->type);
+        gql_buf_truncate(&c->path, mark);
+    }
+    const char **opts = GQL_NEWN(c->b->tmp, const char *, t->ninput_fields + 1);
+    for (size_t i = 0; i < t->ninput_fields; i++)
+        opts[i] = t->input_fields[i].name;
+    const gql_object_field *known = NULL;
+    size_t nknown = 0;
+    for (size_t i = 0; i < v->u.object.n; i++) {
+        const gql_object_field *fn = &v->u.object.fields[i];
+        if (gql_input_field(t, fn->name)) {
+            known = fn;
+            nknown++;
+            continue;
+        }
+        /* graphql-js: 'field "c". Did you mean "a"? Found: {...}.' or
+         * 'field "c", found: {...}.' */
+        gql_buf msg = GQL_BUF_INIT;
+        gql_buf_printf(&msg, "Expected value of type \"%s\" not to include unknown field \"%s\"",
+                       t->name, fn->name);
+        size_t before = msg.len;
+        gql_buf_putc(&msg, '.');
+        gql_did_you_mean(&msg, fn->name, opts, t->ninput_fields);
+        if (msg.len == before + 1) {
+            gql_buf_truncate(&msg, before);
+            gql_buf_puts(&msg, ", found");
+        } else {
+            gql_buf_puts(&msg, " Found");
+        }
+        gql_buf_printf(&msg, ": %s.", print_literal(c, v));
+        dv_report(c, &fn->loc, "%s", gql_buf_cstr(&msg));
+        gql_buf_free(&msg);
+    }
+    if (!t->one_of)
+        return;
+    const char *msg = gql_arena_printf(c->b->tmp, "Within OneOf Input Object type \"%s\", exactly "
+                                       "one field must be specified, and the value for that field "
+                                       "must be non-null.", t->name);
+    if (nknown != 1) {
+        dv_report(c, &v->loc, "%s", msg);
+    } else if (known->value->kind == GQL_VALUE_NULL) {
+        size_t mark = c->path.len;
+        gql_buf_printf(&c->path, ".%s", known->name);
+        dv_report(c, &v->loc, "%s", msg);
+        gql_buf_truncate(&c->path, mark);
+    }
+}
+
+static void dv_check(dv_ctx *c, const gql_value *v, const gql_type *t)
+{
+    if (!v || !t)
+        return;
+    if (t->kind == GQL_NON_NULL) {
+        if (v->kind == GQL_VALUE_NULL) {
+            dv_report(c, &v->loc, "Expected value of non-null type \"%s\" not to be null.",
+                      tstr(c->b, t));
+            return;
+        }
+        t = t->of_type;
+    }
+    if (v->kind == GQL_VALUE_NULL || v->kind == GQL_VALUE_VARIABLE)
+        return;
+    if (t->kind == GQL_LIST) {
+        if (v->kind != GQL_VALUE_LIST) {
+            dv_check(c, v, t->of_type);
+            return;
+        }
+        for (size_t i = 0; i < v->u.list.n; i++) {
+            size_t mark = c->path.len;
+            gql_buf_printf(&c->path, "[%zu]", i);
+            dv_check(c, v->u.list.items[i], t->of_type);
+            gql_buf_truncate(&c->path, mark);
+        }
+    } else if (t->kind == GQL_INPUT_OBJECT) {
+        dv_object(c, v, t);
+    } else if (gql_is_leaf_type(t)) {
+        dv_leaf(c, v, t);
+    }
+}
+
+static void validate_default_value(gql_sbuild *b, const gql_input_value *v, const char *what)
+{
+    if (!v->default_value || !gql_is_input_type(v->type))
+        return;
+    dv_ctx c = {.b = b, .what = what, .path = GQL_BUF_INIT};
+    dv_check(&c, v->default_value, v->type);
+    gql_buf_free(&c.path);
+}
+
 static void validate_directives(gql_sbuild *b)
 {
     for (size_t i = 0; i < b->s->ndirectives; i++) {
@@ -1038,6 +1257,7 @@ static void validate_directives(gql_sbuild *b)
             deprecated_required(b, a,
                                 gql_arena_printf(b->tmp, "Required argument @%s(%s:)", d->name,
                                                  a->name));
+            validate_default_value(b, a, gql_arena_printf(b->tmp, "@%s(%s:)", d->name, a->name));
         }
     }
 }
@@ -1068,6 +1288,9 @@ static void validate_fields(gql_sbuild *b, const gql_type *t)
             deprecated_required(b, a,
                                 gql_arena_printf(b->tmp, "Required argument %s.%s(%s:)", t->name,
                                                  f->name, a->name));
+            validate_default_value(b, a,
+                                   gql_arena_printf(b->tmp, "%s.%s(%s:)", t->name, f->name,
+                                                    a->name));
         }
     }
 }
@@ -1280,6 +1503,7 @@ static void validate_input_object(gql_sbuild *b, const gql_type *t)
         deprecated_required(b, f,
                             gql_arena_printf(b->tmp, "Required input field %s.%s", t->name,
                                              f->name));
+        validate_default_value(b, f, gql_arena_printf(b->tmp, "%s.%s", t->name, f->name));
         if (!t->one_of)
             continue;
         if (f->type && f->type->kind == GQL_NON_NULL)
@@ -1287,6 +1511,98 @@ static void validate_input_object(gql_sbuild *b, const gql_type *t)
         if (f->default_value)
             ERR(b, &f->loc, "OneOf input field %s.%s cannot have a default value.", t->name,
                 f->name);
+    }
+}
+
+/* ------------------------------------- cycles through default values */
+
+/* graphql-js createInputObjectDefaultValueCircularRefsValidator: a field
+ * whose default leaves out an input object field falls back on that field's
+ * default, and so on; that chain must not come back to where it started. */
+typedef struct dvc_entry {
+    const gql_input_value *field;
+    const char *str; /* "Type.field" */
+} dvc_entry;
+
+typedef struct dvc_ctx {
+    gql_sbuild *b;
+    gql_vec visited;  /* const gql_input_value * */
+    dvc_entry *path;
+    size_t npath, cap;
+} dvc_ctx;
+
+static void dvc_field(dvc_ctx *c, const gql_type *owner, const gql_input_value *f,
+                      const gql_type *ftype);
+
+static void dvc_literal(dvc_ctx *c, const gql_type *obj, const gql_value *v)
+{
+    if (v->kind == GQL_VALUE_LIST) {
+        for (size_t i = 0; i < v->u.list.n; i++)
+            dvc_literal(c, obj, v->u.list.items[i]);
+        return;
+    }
+    if (v->kind != GQL_VALUE_OBJECT)
+        return;
+    for (size_t i = 0; i < obj->ninput_fields; i++) {
+        const gql_input_value *f = &obj->input_fields[i];
+        const gql_type *named = gql_named_type(f->type);
+        if (!named || named->kind != GQL_INPUT_OBJECT)
+            continue;
+        const gql_object_field *fn = dv_field_node(v, f->name);
+        if (fn)
+            dvc_literal(c, named, fn->value);
+        else
+            dvc_field(c, obj, f, named);
+    }
+}
+
+static void dvc_field(dvc_ctx *c, const gql_type *owner, const gql_input_value *f,
+                      const gql_type *ftype)
+{
+    if (!f->default_value)
+        return;
+    size_t at = c->npath;
+    for (size_t i = 0; i < c->npath; i++)
+        if (c->path[i].field == f)
+            at = i;
+    const char *str = gql_arena_printf(c->b->tmp, "%s.%s", owner->name, f->name);
+    if (at < c->npath) {
+        /* graphql-js's index is one past the field's own entry */
+        gql_buf msg = GQL_BUF_INIT;
+        gql_buf_printf(&msg, "Invalid circular reference. The default value of Input Object "
+                       "field %s references itself", str);
+        for (size_t i = at + 1; i < c->npath; i++)
+            gql_buf_printf(&msg, "%s%s", i == at + 1 ? " via the default values of: " : ", ",
+                           c->path[i].str);
+        gql_buf_putc(&msg, '.');
+        gql_error *e = ERR(c->b, NULL, "%s", gql_buf_cstr(&msg));
+        for (size_t i = at; i < c->npath; i++)
+            gql_error_add_loc(c->b->errs, e, c->path[i].field->default_value->loc);
+        gql_buf_free(&msg);
+        return;
+    }
+    for (size_t i = 0; i < c->visited.n; i++)
+        if (c->visited.items[i] == f)
+            return;
+    gql_vec_push(c->b->tmp, &c->visited, (void *)f);
+    if (c->npath == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        c->path = gql_arena_grow(c->b->tmp, c->path, c->npath, cap, sizeof *c->path);
+        c->cap = cap;
+    }
+    c->path[c->npath++] = (dvc_entry){f, str};
+    dvc_literal(c, ftype, f->default_value);
+    c->npath--;
+}
+
+static void default_value_cycles(dvc_ctx *c, const gql_type *obj)
+{
+    /* detectValueDefaultValueCycle(obj, {}): every input object field. */
+    for (size_t i = 0; i < obj->ninput_fields; i++) {
+        const gql_input_value *f = &obj->input_fields[i];
+        const gql_type *named = gql_named_type(f->type);
+        if (named && named->kind == GQL_INPUT_OBJECT)
+            dvc_field(c, obj, f, named);
     }
 }
 
@@ -1455,6 +1771,7 @@ static void input_object_cycles(gql_sbuild *b)
 
 void gql_schema_check_types(gql_sbuild *b)
 {
+    dvc_ctx cycles = {.b = b};
     validate_root_types(b);
     validate_directives(b);
     for (size_t i = 0; i < b->s->ntypes; i++) {
@@ -1475,6 +1792,7 @@ void gql_schema_check_types(gql_sbuild *b)
             break;
         case GQL_INPUT_OBJECT:
             validate_input_object(b, t);
+            default_value_cycles(&cycles, t);
             break;
         default:
             break;

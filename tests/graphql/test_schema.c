@@ -280,9 +280,10 @@ TEST(directives_user_first_then_specified)
     CHECK(s != NULL);
     if (!s)
         return;
-    const char *want[] = {"custom", "plain", "include", "skip", "deprecated", "specifiedBy", "oneOf"};
-    CHECK_INT(s->ndirectives, 7);
-    for (size_t i = 0; i < 7 && i < s->ndirectives; i++)
+    const char *want[] = {"custom", "plain", "old", "include", "skip", "deprecated", "specifiedBy",
+                          "oneOf"};
+    CHECK_INT(s->ndirectives, 8);
+    for (size_t i = 0; i < 8 && i < s->ndirectives; i++)
         CHECK_STR(s->directives[i]->name, want[i]);
     const gql_directive_def *custom = gql_schema_directive(s, "custom");
     CHECK(custom->repeatable && !custom->builtin);
@@ -295,6 +296,11 @@ TEST(directives_user_first_then_specified)
     CHECK_STR(dep->location_names[4], "DIRECTIVE_DEFINITION");
     CHECK_STR(gql_type_str(&s->arena, gql_directive_arg(dep, "reason")->type), "String!");
     CHECK(gql_schema_directive(s, "nope") == NULL);
+    const gql_directive_def *old = gql_schema_directive(s, "old");
+    CHECK(old->deprecated);
+    CHECK_STR(old->deprecation_reason, "Use @custom");
+    CHECK(gql_directive_arg(old, "x")->deprecated);
+    CHECK(!custom->deprecated);
     gql_schema_free(s);
 }
 
@@ -509,7 +515,7 @@ TEST(lone_schema_definition)
 {
     CHECK_ERRORS("schema { query: Q } schema { query: Q } type Q { a: Int }",
                  "1:21: Must provide only one schema definition.\n"
-               "1:10: There can be only one query type in schema.");
+                 "1:10: There can be only one query type in schema.");
 }
 
 TEST(unique_operation_types)
@@ -527,7 +533,7 @@ TEST(unique_operation_types_across_schema_extension)
 TEST(unique_type_names)
 {
     CHECK_ERRORS("type Query { a: Int }\n"
-               "type Query { b: Int }",
+                 "type Query { b: Int }",
                  "1:6: There can be only one type named \"Query\".");
 }
 
@@ -583,15 +589,15 @@ TEST(known_type_names_with_suggestion)
 {
     CHECK_ERRORS("type Query { a: Strin b: [Flot!] }",
                  "1:17: Unknown type \"Strin\". Did you mean \"String\"?\n"
-               "1:27: Unknown type \"Flot\". Did you mean \"Float\"?");
+                 "1:27: Unknown type \"Flot\". Did you mean \"Float\"?");
 }
 
 TEST(known_type_names_in_interfaces_unions_and_args)
 {
     CHECK_ERRORS("type Query implements Nod { a(x: Inputt): Int } union U = Quer",
                  "1:23: Unknown type \"Nod\". Did you mean \"ID\"?\n"
-               "1:34: Unknown type \"Inputt\". Did you mean \"Int\"?\n"
-               "1:59: Unknown type \"Quer\". Did you mean \"Query\"?");
+                 "1:34: Unknown type \"Inputt\". Did you mean \"Int\"?\n"
+                 "1:59: Unknown type \"Quer\". Did you mean \"Query\"?");
 }
 
 TEST(known_type_names_in_schema_definition)
@@ -663,7 +669,7 @@ TEST(unique_input_field_names_in_literals)
 {
     CHECK_ERRORS("input In { x: Int } directive @d(v: In) on FIELD_DEFINITION type Query { a: Int @d(v: {x: 1, x: 2}) f(i: In = {x: 1, x: 3}): Int }",
                  "1:88: There can be only one input field named \"x\".\n"
-               "1:112: There can be only one input field named \"x\".");
+                 "1:112: There can be only one input field named \"x\".");
 }
 
 TEST(provided_required_arguments_on_directives)
@@ -700,9 +706,9 @@ TEST(reserved_names)
 {
     CHECK_ERRORS("type Query { __a: Int f(__x: Int): Int } enum E { __V } input I { __f: Int } type T { a(i: I, e: E): Int }",
                  "1:14: Name \"__a\" must not begin with \"__\", which is reserved by GraphQL introspection.\n"
-               "1:25: Name \"__x\" must not begin with \"__\", which is reserved by GraphQL introspection.\n"
-               "1:51: Name \"__V\" must not begin with \"__\", which is reserved by GraphQL introspection.\n"
-               "1:67: Name \"__f\" must not begin with \"__\", which is reserved by GraphQL introspection.");
+                 "1:25: Name \"__x\" must not begin with \"__\", which is reserved by GraphQL introspection.\n"
+                 "1:51: Name \"__V\" must not begin with \"__\", which is reserved by GraphQL introspection.\n"
+                 "1:67: Name \"__f\" must not begin with \"__\", which is reserved by GraphQL introspection.");
 }
 
 TEST(reserved_type_name)
@@ -781,7 +787,7 @@ TEST(interface_cycle)
 {
     CHECK_ERRORS("interface A implements B { a: Int } interface B implements A { a: Int } type Query { a: A }",
                  "1:60: Type A cannot implement B because it would create a circular reference.\n"
-               "1:24: Type B cannot implement A because it would create a circular reference.");
+                 "1:24: Type B cannot implement A because it would create a circular reference.");
 }
 
 TEST(interface_field_missing)
@@ -871,7 +877,7 @@ TEST(one_of_fields_nullable_without_default)
 {
     CHECK_ERRORS("input I @oneOf { a: Int! b: Int = 1 c: Int } type Query { f(i: I): Int }",
                  "1:21: OneOf input field I.a must be nullable.\n"
-               "1:26: OneOf input field I.b cannot have a default value.");
+                 "1:26: OneOf input field I.b cannot have a default value.");
 }
 
 TEST(input_object_cycle_of_non_null_fields)
@@ -889,12 +895,94 @@ TEST(one_of_input_object_cycle)
 {
     CHECK_ERRORS("input A @oneOf { a: A b: B } input B @oneOf { a: A } type Query { f(a: A): Int }",
                  "1:18: Input Object A cannot be provided a finite value because it references itself through fields: A.a.\n"
-               "1:23: Input Object A cannot be provided a finite value because it references itself through fields: A.b, B.a.");
+                 "1:23: Input Object A cannot be provided a finite value because it references itself through fields: A.b, B.a.");
 }
 
 TEST(one_of_input_object_with_scalar_escape)
 {
     CHECK_BUILDS("input A @oneOf { a: A s: Int } type Query { f(a: A): Int }");
+}
+
+TEST(default_value_of_wrong_scalar_type)
+{
+    CHECK_ERRORS("type Query { f(x: Int = \"a\"): Int }",
+                 "1:25: Query.f(x:) has invalid default value: Int cannot represent non-integer value: \"a\"");
+}
+
+TEST(default_value_list_item_path)
+{
+    CHECK_ERRORS("type Query { f(x: [Int] = [1, \"b\"]): Int }",
+                 "1:31: Query.f(x:) has invalid default value at [1]: Int cannot represent non-integer value: \"b\"");
+}
+
+TEST(default_value_input_object_fields)
+{
+    CHECK_ERRORS("input I { a: Int! b: String } type Query { f(x: I = {b: 1}): Int }",
+                 "1:53: Query.f(x:) has invalid default value: Expected value of type \"I\" to include required field \"a\", found: { b: 1 }.\n"
+                 "1:57: Query.f(x:) has invalid default value at .b: String cannot represent a non string value: 1");
+}
+
+TEST(default_value_unknown_input_field)
+{
+    CHECK_ERRORS("input I { a: Int } type Query { f(x: I = {c: 1}): Int }",
+                 "1:43: Query.f(x:) has invalid default value: Expected value of type \"I\" not to include unknown field \"c\". Did you mean \"a\"? Found: { c: 1 }.");
+}
+
+TEST(default_value_leaf_coercions)
+{
+    CHECK_ERRORS("enum E { A } type Query { f(x: E = B, y: E = \"A\", z: Int = 3000000000, w: Float = 1, v: ID = 1.5, u: Boolean = 0, t: ID = 7, s: Json = {any: [1]}): Int } scalar Json",
+                 "1:36: Query.f(x:) has invalid default value: Value \"B\" does not exist in \"E\" enum. Did you mean the enum value \"A\"?\n"
+                 "1:46: Query.f(y:) has invalid default value: Enum \"E\" cannot represent non-enum value: \"A\". Did you mean the enum value \"A\"?\n"
+                 "1:60: Query.f(z:) has invalid default value: Int cannot represent non 32-bit signed integer value: 3000000000\n"
+                 "1:94: Query.f(v:) has invalid default value: ID cannot represent a non-string and non-integer value: 1.5\n"
+                 "1:112: Query.f(u:) has invalid default value: Boolean cannot represent a non boolean value: 0");
+}
+
+TEST(default_value_one_of)
+{
+    CHECK_ERRORS("input I @oneOf { a: Int b: Int } type Query { f(x: I = {a: 1, b: 2}, y: I = {a: null}, z: I = {b: 3}): Int }",
+                 "1:56: Query.f(x:) has invalid default value: Within OneOf Input Object type \"I\", exactly one field must be specified, and the value for that field must be non-null.\n"
+                 "1:77: Query.f(y:) has invalid default value at .a: Within OneOf Input Object type \"I\", exactly one field must be specified, and the value for that field must be non-null.");
+}
+
+TEST(default_value_non_null)
+{
+    CHECK_ERRORS("type Query { f(x: Int! = null): Int }",
+                 "1:26: Query.f(x:) has invalid default value: Expected value of non-null type \"Int!\" not to be null.");
+}
+
+TEST(default_value_on_directive_argument)
+{
+    CHECK_ERRORS("directive @d(x: Int = \"s\") on FIELD type Query { a: Int }",
+                 "1:23: @d(x:) has invalid default value: Int cannot represent non-integer value: \"s\"");
+}
+
+TEST(default_value_on_input_field)
+{
+    CHECK_ERRORS("input I { a: Int = \"x\" } type Query { f(i: I): Int }",
+                 "1:20: I.a has invalid default value: Int cannot represent non-integer value: \"x\"");
+}
+
+TEST(default_value_cycle_through_fields)
+{
+    CHECK_ERRORS("input A { b: B = {} } input B { a: A = {} } type Query { f(a: A): Int }",
+                 "1:18: Invalid circular reference. The default value of Input Object field A.b references itself via the default values of: B.a.");
+}
+
+TEST(default_value_cycle_on_itself)
+{
+    CHECK_ERRORS("input A { a: A = {} } type Query { f(a: A): Int }",
+                 "1:18: Invalid circular reference. The default value of Input Object field A.a references itself.");
+}
+
+TEST(default_value_without_cycle)
+{
+    CHECK_BUILDS("input A { a: A = {a: null} b: [A] = [] } type Query { f(a: A): Int }");
+}
+
+TEST(deprecated_directive_definition)
+{
+    CHECK_BUILDS("directive @old @deprecated(reason: \"gone\") on FIELD type Query { a: Int }");
 }
 
 TEST_MAIN()
