@@ -32,11 +32,13 @@
  */
 #include "store_driver.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- Schema ------------------------------------------------------------ */
 
@@ -576,12 +578,29 @@ static store_status migrate(store *st)
     return STORE_OK;
 }
 
+/* The file holds password hashes and the things' PSK keys: create it
+ * readable by the daemon only. SQLite gives its -wal and -shm files the
+ * mode of the database file, so they follow. An existing file keeps the
+ * mode its owner chose. */
+static store_status create_private(store *st, const char *path)
+{
+    if (strcmp(path, ":memory:") == 0)
+        return STORE_OK;
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return store_seterr(st, STORE_ERROR, "cannot open database %s: %m", path);
+    close(fd);
+    return STORE_OK;
+}
+
 static store_status sq_open(store *st, const char *path)
 {
     sq *d = calloc(1, sizeof *d);
     if (!d)
         return store_seterr(st, STORE_ERROR, "out of memory");
     st->priv = d;
+    if (create_private(st, path) != STORE_OK)
+        return STORE_ERROR;
     int rc = sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK)
         return store_seterr(st, STORE_ERROR, "cannot open database %s: %s", path,

@@ -7,6 +7,7 @@
 #include "tmpdb.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 /* A single integer from the database file, read behind the store's back. */
@@ -73,6 +74,21 @@ TEST(database_uses_wal_and_enforces_foreign_keys)
     /* A session for a user that does not exist is refused. */
     CHECK_INT(store_session_create(st, 999, h, 1, 2, &id), STORE_CONFLICT);
     CHECK_CONTAINS(store_errmsg(st), "FOREIGN KEY");
+    tmpdb_done(&t, st);
+}
+
+TEST(new_database_files_are_private_to_the_daemon)
+{
+    tmpdb t;
+    store *st = tmpdb_new(&t);
+    struct stat sb;
+    char wal[160];
+    tmpdb_user(st, "alice");
+    snprintf(wal, sizeof wal, "%s-wal", t.path);
+    CHECK_INT(stat(t.path, &sb), 0);
+    CHECK_INT(sb.st_mode & 0777, 0600);
+    CHECK_INT(stat(wal, &sb), 0);
+    CHECK_INT(sb.st_mode & 0777, 0600);
     tmpdb_done(&t, st);
 }
 
