@@ -23,6 +23,8 @@
  *    strings are malloc'ed; release them with the matching *_clear(). Lists
  *    are malloc'ed arrays released with the matching *_list_free(). Input
  *    strings are only borrowed for the duration of the call.
+ *  - Running out of memory aborts the process, as elsewhere in EPFIOT;
+ *    no function returns half a record.
  *  - Times are Unix seconds (int64). Functions whose result depends on the
  *    time (expiry) take `now` from the caller, which keeps them testable.
  *
