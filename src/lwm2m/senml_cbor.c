@@ -384,7 +384,8 @@ static int read_int_label(rec_ctx *c, int64_t label, cbor_item_t *v)
             return field_err(c, "vs", "a text string");
         return set_kind(c, SENML_STRING);
     case L_VB:
-        if (!cbor_isa_float_ctrl(v) || !cbor_is_bool(v))
+        /* cbor_is_bool() asserts on floats: check for a simple value first. */
+        if (!cbor_isa_float_ctrl(v) || cbor_float_get_width(v) != CBOR_FLOAT_0 || !cbor_is_bool(v))
             return field_err(c, "vb", "true or false");
         c->r.b = cbor_get_bool(v);
         return set_kind(c, SENML_BOOL);

@@ -288,6 +288,8 @@ typedef struct tlv_entry {
 
 typedef struct dec {
     const uint8_t *start; /* of the whole payload, for offsets in errors */
+    size_t mark;          /* out->len when this payload's decoding began */
+    bool wrapped;         /* an /O/I payload already had its instance entry */
     lwm2m_type_fn type_of;
     void *ctx;
     lwm2m_list *out;
@@ -426,10 +428,38 @@ static int wrong_kind(dec *d, const tlv_entry *e, const char *where)
     return -1;
 }
 
+/* True if a value decoded since `mark` already has `id` at depth k: the
+ * entry being read repeats a sibling (an instance, resource or resource
+ * instance given twice), which has no meaning and is refused. */
+static bool dup_since(const dec *d, size_t mark, int k, uint16_t id)
+{
+    for (size_t j = mark; j < d->out->len; j++) {
+        const lwm2m_path *p = &d->out->items[j].path;
+        if (p->len > k && p->id[k] == id)
+            return true;
+    }
+    return false;
+}
+
+/* True if this payload already gave the resource itself a value. */
+static bool single_since(const dec *d)
+{
+    for (size_t j = d->mark; j < d->out->len; j++)
+        if (d->out->items[j].path.len == 3)
+            return true;
+    return false;
+}
+
+static int duplicate(dec *d, const tlv_entry *e)
+{
+    lwm2m_err_set(d->err, "TLV: %s %u appears twice", kind_name(e->kind), e->id);
+    return -1;
+}
+
 /* Children of a multiple resource: resource instances only. */
 static int dec_multiple(dec *d, const lwm2m_path *res, const uint8_t *p, size_t n)
 {
-    size_t pos = 0;
+    size_t pos = 0, mark = d->out->len;
     if (n == 0)
         return lwm2m_list_add_none(d->out, *res) < 0 ? add_failed(d) : 0;
     while (pos < n) {
@@ -438,6 +468,8 @@ static int dec_multiple(dec *d, const lwm2m_path *res, const uint8_t *p, size_t 
             return -1;
         if (e.kind != TLV_RESOURCE_INSTANCE)
             return wrong_kind(d, &e, "inside a multiple resource");
+        if (dup_since(d, mark, 3, e.id))
+            return duplicate(d, &e);
         lwm2m_path ri = lwm2m_path_make(4, res->id[0], res->id[1], res->id[2], e.id);
         if (dec_value(d, &ri, e.val, e.len) < 0)
             return -1;
@@ -461,12 +493,16 @@ static int dec_resource(dec *d, const lwm2m_path *inst, const tlv_entry *e)
 static int dec_instance_body(dec *d, const lwm2m_path *inst, const uint8_t *p, size_t n,
                              bool mark_empty)
 {
-    size_t pos = 0;
+    size_t pos = 0, mark = d->out->len;
     if (n == 0 && mark_empty)
         return lwm2m_list_add_none(d->out, *inst) < 0 ? add_failed(d) : 0;
     while (pos < n) {
         tlv_entry e;
-        if (read_entry(d, p, n, &pos, &e) < 0 || dec_resource(d, inst, &e) < 0)
+        if (read_entry(d, p, n, &pos, &e) < 0)
+            return -1;
+        if (dup_since(d, mark, 2, e.id))
+            return duplicate(d, &e);
+        if (dec_resource(d, inst, &e) < 0)
             return -1;
     }
     return 0;
@@ -487,6 +523,8 @@ static int dec_top(dec *d, const lwm2m_path *base, const tlv_entry *e)
     case 1:
         if (e->kind != TLV_OBJECT_INSTANCE)
             return wrong_kind(d, e, "at the top of an object payload");
+        if (dup_since(d, d->mark, 1, e->id))
+            return duplicate(d, e);
         inst = lwm2m_path_make(2, base->id[0], e->id, 0, 0);
         return dec_instance_body(d, &inst, e->val, e->len, true);
     case 2:
@@ -495,11 +533,19 @@ static int dec_top(dec *d, const lwm2m_path *base, const tlv_entry *e)
         if (e->kind == TLV_OBJECT_INSTANCE) {
             if (e->id != base->id[1])
                 return id_mismatch(d, e, base->id[1]);
+            if (d->wrapped || d->out->len > d->mark)
+                return duplicate(d, e);
+            d->wrapped = true;
             return dec_instance_body(d, base, e->val, e->len, false);
         }
+        if (d->wrapped || dup_since(d, d->mark, 2, e->id))
+            return duplicate(d, e);
         return dec_resource(d, base, e);
     case 3:
+        /* Either resource instances, or one resource entry. */
         if (e->kind == TLV_RESOURCE_INSTANCE) {
+            if (dup_since(d, d->mark, 3, e->id) || single_since(d))
+                return duplicate(d, e);
             lwm2m_path ri = lwm2m_path_make(4, base->id[0], base->id[1], base->id[2], e->id);
             return dec_value(d, &ri, e->val, e->len);
         }
@@ -507,6 +553,8 @@ static int dec_top(dec *d, const lwm2m_path *base, const tlv_entry *e)
             return wrong_kind(d, e, "in a resource payload");
         if (e->id != base->id[2])
             return id_mismatch(d, e, base->id[2]);
+        if (d->out->len > d->mark)
+            return duplicate(d, e);
         inst = lwm2m_path_make(2, base->id[0], base->id[1], 0, 0);
         return dec_resource(d, &inst, e);
     default:
@@ -514,6 +562,8 @@ static int dec_top(dec *d, const lwm2m_path *base, const tlv_entry *e)
             return wrong_kind(d, e, "in a resource instance payload");
         if (e->id != base->id[3])
             return id_mismatch(d, e, base->id[3]);
+        if (d->out->len > d->mark)
+            return duplicate(d, e);
         return dec_value(d, base, e->val, e->len);
     }
 }
@@ -521,8 +571,8 @@ static int dec_top(dec *d, const lwm2m_path *base, const tlv_entry *e)
 int tlv_decode(const uint8_t *buf, size_t len, const lwm2m_path *base, lwm2m_type_fn type_of,
                void *ctx, lwm2m_list *out, lwm2m_err *err)
 {
-    dec d = {buf, type_of ? type_of : lwm2m_builtin_type, ctx, out, err};
     size_t mark = out->len, pos = 0;
+    dec d = {buf, mark, false, type_of ? type_of : lwm2m_builtin_type, ctx, out, err};
     if (base->len < 1 || base->len > 4) {
         lwm2m_err_set(err, "TLV: the request path must name at least an object");
         return -1;

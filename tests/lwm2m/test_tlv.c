@@ -478,6 +478,22 @@ TEST(rejects_identifiers_that_contradict_the_request_path)
     CHECK_CONTAINS(reject("41 01 05", P4(3, 0, 6, 0)), "does not match the request path");
 }
 
+TEST(rejects_repeated_siblings)
+{
+    /* Found by the fuzzer: instance 0 given twice (once empty). */
+    CHECK_CONTAINS(reject("03 00 C1 00 01   00 00", P1(1)), "object instance 0 appears twice");
+    CHECK_CONTAINS(reject("00 00   03 00 C1 00 01", P1(1)), "object instance 0 appears twice");
+    CHECK_CONTAINS(reject("C1 00 01 C1 00 02", P2(1, 0)), "resource 0 appears twice");
+    CHECK_CONTAINS(reject("80 06 C1 06 01", P2(1, 0)), "resource 6 appears twice");
+    CHECK_CONTAINS(reject("86 06 41 00 01 41 00 05", P2(3, 0)), "resource instance 0 appears twice");
+    CHECK_CONTAINS(reject("41 01 05 41 01 06", P3(3, 0, 6)), "resource instance 1 appears twice");
+    CHECK_CONTAINS(reject("41 01 05 83 06 41 02 01", P3(3, 0, 6)), "multiple resource 6 appears twice");
+    CHECK_CONTAINS(reject("C1 06 05 41 02 01", P3(3, 0, 6)), "resource instance 2 appears twice");
+    CHECK_CONTAINS(reject("41 01 05 41 01 05", P4(3, 0, 6, 1)), "appears twice");
+    CHECK_CONTAINS(reject("00 00 C1 00 01", P2(1, 0)), "resource 0 appears twice");
+    CHECK_CONTAINS(reject("C1 00 01 03 00 C1 01 01", P2(1, 0)), "object instance 0 appears twice");
+}
+
 TEST(rejects_reserved_identifier_65535)
 {
     CHECK_CONTAINS(reject("E1 FF FF 01", P2(9999, 0)), "65535");
