@@ -682,7 +682,8 @@ static frag_list *referenced_fragments(vstate *st, const size_t *defs, size_t nd
     }
     /* the cache key: the set of names */
     const char **sorted = GQL_NEWN(&c->a, const char *, names.n + 1);
-    memcpy(sorted, names.keys, names.n * sizeof(char *));
+    if (names.n)
+        memcpy(sorted, names.keys, names.n * sizeof(char *));
     qsort(sorted, names.n, sizeof(char *), cmp_str);
     gql_buf b = GQL_BUF_INIT;
     gql_buf_putc(&b, '#');
@@ -746,8 +747,10 @@ static usages *recursive_usages(vstate *st, size_t opi)
     usages *all = GQL_NEW(&c->a, usages);
     all->cap = own->n + fl->frag_usages->n;
     all->items = GQL_NEWN(&c->a, usage, all->cap + 1);
-    memcpy(all->items, own->items, own->n * sizeof(usage));
-    memcpy(all->items + own->n, fl->frag_usages->items, fl->frag_usages->n * sizeof(usage));
+    if (own->n)
+        memcpy(all->items, own->items, own->n * sizeof(usage));
+    if (fl->frag_usages->n)
+        memcpy(all->items + own->n, fl->frag_usages->items, fl->frag_usages->n * sizeof(usage));
     all->n = all->cap;
     s->rec_us = all;
     return all;

@@ -152,6 +152,7 @@ GOLDEN(OverlappingFieldsCanBeMerged)
 GOLDEN(UniqueInputFieldNames)
 GOLDEN(MaxIntrospectionDepth)
 GOLDEN(Combined)
+GOLDEN(Limits)
 GOLDEN(Random)
 
 TEST_MAIN()

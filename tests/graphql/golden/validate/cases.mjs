@@ -576,6 +576,42 @@ c.Combined = [
   ['directive_on_variable_and_fragment', `query ($a: Int @onVariableDefinition @onField @onVariableDefinition) { dog { ...F } } fragment F on Dog @onFragmentDefinition @onQuery { name }`],
 ];
 
+// Hostile documents: graphql-js's work budgets end validation with
+// "Validation aborted." at the same point, and the error limit at 100.
+c.Limits = [
+  ['overlap_budget_repeated_fields', `{ dog { ${'name '.repeat(2000)}} }`],
+  ['overlap_budget_conflicting_aliases', `{ dog { ${Array.from({ length: 1500 }, (_, i) => (i % 2 ? 'x: name' : 'x: nickname')).join(' ')} } }`],
+  ['overlap_fragment_fanout', (() => {
+    let s = '{ dog { ...F0 } }\n';
+    for (let i = 0; i < 30; i++) s += `fragment F${i} on Dog { name mother { ...F${i + 1} ...F${i + 1} } father { ...F${i + 1} } }\n`;
+    return s + 'fragment F30 on Dog { name }';
+  })()],
+  ['fragment_cycle_3000', (() => {
+    let s = '{ dog { ...F0 } }\n';
+    for (let i = 0; i < 3000; i++) s += `fragment F${i} on Dog { ...F${(i + 1) % 3000} }\n`;
+    return s;
+  })()],
+  ['fragment_chain_many_operations', (() => {
+    let s = '';
+    for (let i = 0; i < 300; i++) s += `query Q${i}($a: Int) { dog { ...F0 } }\n`;
+    for (let i = 0; i < 300; i++) s += `fragment F${i} on Dog { name ...F${i + 1} }\n`;
+    return s + 'fragment F300 on Dog { name }';
+  })()],
+  ['work_budget_fragment_closures', (() => {
+    let s = '';
+    for (let i = 0; i < 40; i++) s += `query Q${i} { dog { ...F${i} } }\n`;
+    for (let i = 0; i < 300; i++) s += `fragment F${i} on Dog { name ${Array.from({ length: 5 }, (_, k) => (i + k + 1 < 300 ? `...F${i + k + 1}` : '')).join(' ')} }\n`;
+    return s;
+  })()],
+  ['subscription_fragment_work', (() => {
+    let s = 'subscription { ...S0 }\n';
+    for (let i = 0; i < 200; i++) s += `fragment S${i} on SubscriptionRoot { ${'importantEmails '.repeat(300)}...S${i + 1} }\n`;
+    return s + 'fragment S200 on SubscriptionRoot { importantEmails }';
+  })()],
+  ['nested_200_levels', `{ ${'deepField { '.repeat(198)}__typename${' }'.repeat(198)} }`],
+  ['wide_errors_then_limit', `{ ${Array.from({ length: 60 }, (_, i) => `u${i}(a: 1, a: 2)`).join(' ')} }`],
+];
+
 // Random documents over schema.graphql (a seeded generator, so the files are
 // stable): mostly plausible selections with mistakes of every kind mixed in,
 // to catch differences in error order and interactions between rules.
@@ -686,6 +722,10 @@ function randomDocuments(count, seed) {
   return docs;
 }
 
-c.Random = randomDocuments(300, 20261126);
+// VALIDATE_RANDOM_SEED / _COUNT give other documents for a one-off sweep.
+c.Random = randomDocuments(
+  Number(process.env.VALIDATE_RANDOM_COUNT ?? 300),
+  Number(process.env.VALIDATE_RANDOM_SEED ?? 20261126),
+);
 
 export default c;

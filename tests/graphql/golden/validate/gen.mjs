@@ -2,6 +2,11 @@
 //
 //   GQLJS=/tmp/gqljs node tests/graphql/golden/validate/gen.mjs
 //
+// A one-off sweep over other random documents, run against a build:
+//   VALIDATE_GOLDEN_OUT=/tmp/v/golden/validate VALIDATE_RANDOM_SEED=7 \
+//   VALIDATE_RANDOM_COUNT=2000 node gen.mjs && cp schema.graphql /tmp/v/golden/validate/ &&
+//   TEST_DATA_DIR=/tmp/v build/tests/graphql/test_validate Random
+//
 // For every case below: <Rule>/<case>.graphql holds the document and
 // <Rule>/<case>.json the errors graphql-js 17 validate() reports for it
 // against schema.graphql ([{message, locations}], as the engine writes
@@ -15,11 +20,13 @@ import cases from './cases.mjs';
 const require = createRequire(path.join(process.env.GQLJS ?? '/tmp/gqljs', 'x.js'));
 const { buildSchema, parse, validate, version } = require('graphql');
 const dir = path.dirname(fileURLToPath(import.meta.url));
+// VALIDATE_GOLDEN_OUT writes the files elsewhere (for one-off sweeps).
+const out = process.env.VALIDATE_GOLDEN_OUT ?? dir;
 const schema = buildSchema(fs.readFileSync(path.join(dir, 'schema.graphql'), 'utf8'));
 
 let n = 0;
 for (const [rule, list] of Object.entries(cases)) {
-  const rdir = path.join(dir, rule);
+  const rdir = path.join(out, rule);
   fs.rmSync(rdir, { recursive: true, force: true });
   fs.mkdirSync(rdir, { recursive: true });
   const seen = new Set();
