@@ -458,6 +458,7 @@ typedef struct vstate {
     gql_vmap op_names, frag_names;
     bool mid_skip;               /* MaxIntrospectionDepth skips the subtree */
     gql_vmap mid_checked, mid_exceeded;
+    gql_vmap doc_directives;     /* directive definitions in the document (last wins) */
     /* UniqueDirectivesPerLocation across type-system definitions */
     gql_vmap sdl_type_dirs;
     gql_vmap sdl_schema_dirs;
@@ -787,21 +788,21 @@ static void rule_known_type_name(vstate *st, const char *name, gql_loc loc, bool
     gql_v_report(c, &loc, 1, "Unknown type \"%s\".%s", name, gql_v_did_you_mean(c, NULL, sugg, ns));
 }
 
-/* 19 UniqueDirectivesPerLocation; `seen` is NULL for a fresh location. */
+/* Is the directive known and not repeatable? A definition in the document
+ * wins over the schema's, as in graphql-js's name map. */
 static bool directive_is_unique(vstate *st, const char *name, bool *known)
 {
-    const gql_directive_def *d = gql_schema_directive(st->c.s, name);
-    const gql_document *doc = st->c.doc;
-    int r = d ? !d->repeatable : -1;
-    for (size_t i = 0; i < doc->ndefs; i++) {
-        const gql_definition *def = &doc->defs[i];
-        if (def->kind == GQL_DEF_DIRECTIVE && strcmp(def->u.type_def->name, name) == 0)
-            r = !def->u.type_def->repeatable;
+    const gql_type_def *dd = gql_vmap_get(&st->doc_directives, name);
+    if (dd) {
+        *known = true;
+        return !dd->repeatable;
     }
-    *known = r >= 0;
-    return r == 1;
+    const gql_directive_def *d = gql_schema_directive(st->c.s, name);
+    *known = d != NULL;
+    return d && !d->repeatable;
 }
 
+/* 19 UniqueDirectivesPerLocation; `seen` is NULL for a fresh location. */
 static void rule_unique_directives(vstate *st, const gql_directive *dirs, size_t n, gql_vmap *seen)
 {
     gql_vctx *c = &st->c;
@@ -857,13 +858,7 @@ static void rule_unique_arguments(vstate *st, const gql_argument *args, size_t n
 /* A directive defined in the document itself (type-system definitions). */
 static const gql_type_def *doc_directive(vstate *st, const char *name)
 {
-    const gql_type_def *r = NULL;
-    for (size_t i = 0; i < st->c.doc->ndefs; i++) {
-        const gql_definition *d = &st->c.doc->defs[i];
-        if (d->kind == GQL_DEF_DIRECTIVE && strcmp(d->u.type_def->name, name) == 0)
-            r = d->u.type_def;
-    }
-    return r;
+    return gql_vmap_get(&st->doc_directives, name);
 }
 
 /* ---- values ---- */
@@ -1872,7 +1867,10 @@ static void prepare(vstate *st)
             *gql_vmap_slot(&c->a, &c->fragments, d->u.fragment->name, &found) = (void *)d->u.fragment;
             *gql_vmap_slot(&c->a, &st->frag_index, d->u.fragment->name, &found) =
                 (void *)(uintptr_t)(i + 1);
-        } else if (d->kind != GQL_DEF_SCHEMA && d->kind != GQL_DEF_DIRECTIVE && !d->u.type_def->extension)
+        } else if (d->kind == GQL_DEF_DIRECTIVE) {
+            *gql_vmap_slot(&c->a, &st->doc_directives, d->u.type_def->name, &found) =
+                (void *)d->u.type_def;
+        } else if (d->kind != GQL_DEF_SCHEMA && !d->u.type_def->extension)
             gql_vmap_slot(&c->a, &st->defined_types, d->u.type_def->name, &found);
     }
 }

@@ -82,6 +82,12 @@ struct gql_overlap {
     overlap_list *lists;
     size_t nlists, lists_cap;
     gql_vpairs arg_cmp;          /* (field, field) -> same arguments */
+    gql_vpairs value_keys;       /* (value, NULL) -> index into keys */
+    struct vkey *keys;
+    size_t nkeys, keys_cap;
+    gql_vpairs arg_maps;         /* (argument array, NULL) -> index into maps */
+    gql_vmap **maps;
+    size_t nmaps, maps_cap;
     int depth;
 };
 
@@ -220,55 +226,104 @@ static int cmp_field_name(const void *a, const void *b)
     return x < y ? -1 : x > y; /* stable: source order */
 }
 
-/* Equality of graphql-js's comparisonKey of two values. */
-static bool same_value(gql_vctx *c, const gql_value *a, const gql_value *b)
+/* graphql-js compares argument values by a JSON "comparison key" computed
+ * once per value node: kinds and values, object fields sorted by name,
+ * strings with their block flag. This is an equivalent key (strings are
+ * length-prefixed so that no two values share one). */
+static void value_key(gql_vctx *c, const gql_value *v, gql_buf *b)
 {
-    if (a->kind != b->kind)
-        return false;
-    switch (a->kind) {
+    gql_buf_printf(b, "%d", (int)v->kind);
+    switch (v->kind) {
     case GQL_VALUE_VARIABLE:
     case GQL_VALUE_ENUM:
-        return strcmp(a->u.name, b->u.name) == 0;
+        gql_buf_printf(b, "%zu:%s", strlen(v->u.name), v->u.name);
+        break;
     case GQL_VALUE_INT:
     case GQL_VALUE_FLOAT:
-        return a->len == b->len && memcmp(a->u.str, b->u.str, a->len) == 0;
     case GQL_VALUE_STRING:
-        return a->len == b->len && a->block == b->block && memcmp(a->u.str, b->u.str, a->len) == 0;
+        gql_buf_printf(b, "%c%zu:", v->kind == GQL_VALUE_STRING && v->block ? 'b' : 's', v->len);
+        gql_buf_put(b, v->u.str, v->len);
+        break;
     case GQL_VALUE_BOOLEAN:
-        return a->u.boolean == b->u.boolean;
+        gql_buf_putc(b, v->u.boolean ? 't' : 'f');
+        break;
     case GQL_VALUE_NULL:
-        return true;
+        break;
     case GQL_VALUE_LIST:
-        if (a->u.list.n != b->u.list.n)
-            return false;
-        for (size_t i = 0; i < a->u.list.n; i++)
-            if (!same_value(c, a->u.list.items[i], b->u.list.items[i]))
-                return false;
-        return true;
+        gql_buf_printf(b, "[%zu", v->u.list.n);
+        for (size_t i = 0; i < v->u.list.n; i++)
+            value_key(c, v->u.list.items[i], b);
+        gql_buf_putc(b, ']');
+        break;
     case GQL_VALUE_OBJECT: {
-        size_t n = a->u.object.n;
-        if (n != b->u.object.n)
-            return false;
-        const gql_object_field **fa = GQL_NEWN(&c->a, const gql_object_field *, n + 1);
-        const gql_object_field **fb = GQL_NEWN(&c->a, const gql_object_field *, n + 1);
-        for (size_t i = 0; i < n; i++) {
-            fa[i] = &a->u.object.fields[i];
-            fb[i] = &b->u.object.fields[i];
-        }
-        qsort(fa, n, sizeof *fa, cmp_field_name);
-        qsort(fb, n, sizeof *fb, cmp_field_name);
+        size_t n = v->u.object.n;
+        const gql_object_field **f = GQL_NEWN(&c->a, const gql_object_field *, n + 1);
         for (size_t i = 0; i < n; i++)
-            if (strcmp(fa[i]->name, fb[i]->name) != 0 || !same_value(c, fa[i]->value, fb[i]->value))
-                return false;
-        return true;
+            f[i] = &v->u.object.fields[i];
+        qsort(f, n, sizeof *f, cmp_field_name);
+        gql_buf_printf(b, "{%zu", n);
+        for (size_t i = 0; i < n; i++) {
+            gql_buf_printf(b, "%zu:%s", strlen(f[i]->name), f[i]->name);
+            value_key(c, f[i]->value, b);
+        }
+        gql_buf_putc(b, '}');
+        break;
     }
     }
-    return false;
 }
 
-static const gql_value *arg_value(const gql_argument *args, size_t n, const char *name)
+typedef struct vkey {
+    const char *s;
+    size_t len;
+} vkey;
+
+static vkey cached_key(gql_vctx *c, const gql_value *v)
 {
-    const gql_value *r = NULL; /* a Map: the last one wins */
+    struct gql_overlap *o = c->overlap;
+    int idx = gql_vpairs_get(&o->value_keys, v, NULL);
+    if (idx >= 0)
+        return o->keys[idx];
+    gql_buf b = GQL_BUF_INIT;
+    value_key(c, v, &b);
+    vkey k = {gql_arena_strndup(&c->a, gql_buf_cstr(&b), b.len), b.len};
+    gql_buf_free(&b);
+    o->keys = grow(c, o->keys, o->nkeys, &o->keys_cap, sizeof(vkey));
+    o->keys[o->nkeys] = k;
+    gql_vpairs_put(&c->a, &o->value_keys, v, NULL, (int)o->nkeys++);
+    return k;
+}
+
+static bool same_value(gql_vctx *c, const gql_value *a, const gql_value *b)
+{
+    if (a == b)
+        return true;
+    vkey ka = cached_key(c, a), kb = cached_key(c, b);
+    return ka.len == kb.len && memcmp(ka.s, kb.s, ka.len) == 0;
+}
+
+static const gql_value *arg_value(gql_vctx *c, const gql_argument *args, size_t n,
+                                  const char *name)
+{
+    if (n > 8) {
+        /* a Map, as graphql-js builds: the last one wins */
+        struct gql_overlap *o = c->overlap;
+        int idx = gql_vpairs_get(&o->arg_maps, args, NULL);
+        gql_vmap *m;
+        if (idx < 0) {
+            m = GQL_NEW(&c->a, gql_vmap);
+            for (size_t i = 0; i < n; i++) {
+                bool found;
+                *gql_vmap_slot(&c->a, m, args[i].name, &found) = args[i].value;
+            }
+            o->maps = grow(c, o->maps, o->nmaps, &o->maps_cap, sizeof(gql_vmap *));
+            o->maps[o->nmaps] = m;
+            gql_vpairs_put(&c->a, &o->arg_maps, args, NULL, (int)o->nmaps++);
+        } else {
+            m = o->maps[idx];
+        }
+        return gql_vmap_get(m, name);
+    }
+    const gql_value *r = NULL;
     for (size_t i = 0; i < n; i++)
         if (strcmp(args[i].name, name) == 0)
             r = args[i].value;
@@ -284,7 +339,7 @@ static bool same_arguments(gql_vctx *c, const gql_argument *a1, size_t n1, const
         return false;
     for (size_t i = 0; i < n1; i++) {
         spend(c, 1);
-        const gql_value *v2 = arg_value(a2, n2, a1[i].name);
+        const gql_value *v2 = arg_value(c, a2, n2, a1[i].name);
         if (!v2 || !same_value(c, a1[i].value, v2))
             return false;
     }
