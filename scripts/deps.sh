@@ -10,7 +10,7 @@ EPFIOT_APT_PACKAGES=(
   # fuzzing and the sanitizer runtimes (libFuzzer ships with clang's runtime)
   clang libclang-rt-14-dev
   # libraries
-  libjansson-dev libcbor-dev libsqlite3-dev libsodium-dev
+  libjansson-dev libcbor-dev libsqlite3-dev libsodium-dev libvirt-dev
   # test tools: graphql-js (the GraphQL reference) is installed from npm at test time
   nodejs npm
 )
