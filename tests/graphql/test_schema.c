@@ -6,6 +6,8 @@
  */
 #include "test.h"
 
+#include <stddef.h>
+
 #include "schema.h"
 
 static char *golden(const char *name)
@@ -486,6 +488,175 @@ TEST(meta_fields_are_created)
     CHECK(s->type_meta_field->resolve != NULL);
     CHECK_STR(s->typename_meta_field->name, "__typename");
     CHECK_STR(gql_type_str(&s->arena, s->typename_meta_field->type), "String!");
+    gql_schema_free(s);
+}
+
+/* ------------------------------- introspection resolvers, called directly */
+
+/* Call the resolver bound to Type.field on `parent` (args: includeDeprecated
+ * when `all` is 0 or 1, none when -1). */
+static gql_rv call(gql_schema *s, gql_arena *a, const char *type, const char *field, void *parent,
+                   int all)
+{
+    gql_field *f = gql_type_field(gql_schema_type(s, type), field);
+    gql_info info = {.schema = s, .arena = a, .field = f, .field_name = field};
+    const char *key = "includeDeprecated";
+    gql_val val = {.kind = GQL_VAL_BOOLEAN, .u.b = all == 1};
+    gql_val args = {.kind = GQL_VAL_OBJECT};
+    if (all >= 0) {
+        args.u.obj.keys = &key;
+        args.u.obj.vals = &val;
+        args.u.obj.n = 1;
+    }
+    if (!f || !f->resolve)
+        return gql_rv_error(&info, "no resolver on %s.%s", type, field);
+    return f->resolve(parent, &args, &info);
+}
+
+/* Names of a list of introspection objects, "a,b,c". */
+static const char *names_of(gql_arena *a, gql_rv r, size_t name_offset)
+{
+    if (r.kind != GQL_RV_LIST)
+        return "(not a list)";
+    gql_buf b = GQL_BUF_INIT;
+    for (size_t i = 0; i < r.u.list.n; i++) {
+        const char *name = *(const char *const *)((const char *)r.u.list.items[i].u.obj.ptr +
+                                                  name_offset);
+        gql_buf_printf(&b, "%s%s", i ? "," : "", name);
+    }
+    const char *res = gql_arena_strdup(a, gql_buf_cstr(&b));
+    gql_buf_free(&b);
+    return res;
+}
+
+TEST(introspection_fields_hide_deprecated_unless_asked)
+{
+    gql_schema *s = rich();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    gql_arena a;
+    gql_arena_init(&a, 0);
+    gql_type *root = gql_schema_type(s, "Root");
+    CHECK_STR(names_of(&a, call(s, &a, "__Type", "fields", root, 0), offsetof(gql_field, name)),
+              "node,search,when");
+    CHECK_STR(names_of(&a, call(s, &a, "__Type", "fields", root, 1), offsetof(gql_field, name)),
+              "node,search,legacy,older,when");
+    gql_type *mode = gql_schema_type(s, "Mode");
+    CHECK_STR(names_of(&a, call(s, &a, "__Type", "enumValues", mode, 0),
+                       offsetof(gql_enum_value, name)), "FAST,LAZY");
+    gql_field *older = gql_type_field(root, "older");
+    CHECK_STR(names_of(&a, call(s, &a, "__Field", "args", older, 0),
+                       offsetof(gql_input_value, name)), "mode");
+    CHECK_STR(names_of(&a, call(s, &a, "__Field", "args", older, 1),
+                       offsetof(gql_input_value, name)), "flag,mode");
+    CHECK_STR(names_of(&a, call(s, &a, "__Type", "inputFields", gql_schema_type(s, "Filter"), 0),
+                       offsetof(gql_input_value, name)), "kinds,range,text,nested");
+    CHECK_INT(call(s, &a, "__Type", "fields", mode, 1).kind, GQL_RV_NULL);
+    gql_arena_free(&a);
+    gql_schema_free(s);
+}
+
+TEST(introspection_type_kind_names_and_wrappers)
+{
+    gql_schema *s = rich();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    gql_arena a;
+    gql_arena_init(&a, 0);
+    gql_type *person = gql_schema_type(s, "Person");
+    gql_type *list = gql_type_non_null(s, gql_type_list(s, person));
+    gql_rv kind = call(s, &a, "__Type", "kind", list, -1);
+    CHECK(kind.kind == GQL_RV_STRING && strcmp(kind.u.s.ptr, "NON_NULL") == 0);
+    CHECK_INT(call(s, &a, "__Type", "name", list, -1).kind, GQL_RV_NULL);
+    gql_rv of = call(s, &a, "__Type", "ofType", list, -1);
+    CHECK(of.kind == GQL_RV_OBJECT && of.u.obj.ptr == gql_type_list(s, person));
+    CHECK_STR(of.u.obj.typename, "__Type");
+    kind = call(s, &a, "__Type", "kind", gql_schema_type(s, "Pick"), -1);
+    CHECK_STR(kind.u.s.ptr, "INPUT_OBJECT");
+    gql_rv one_of = call(s, &a, "__Type", "isOneOf", gql_schema_type(s, "Pick"), -1);
+    CHECK(one_of.kind == GQL_RV_BOOLEAN && one_of.u.b);
+    CHECK_INT(call(s, &a, "__Type", "isOneOf", person, -1).kind, GQL_RV_NULL);
+    gql_rv url = call(s, &a, "__Type", "specifiedByURL", gql_schema_type(s, "Json"), -1);
+    CHECK_STR(url.u.s.ptr, "https://json.org");
+    gql_arena_free(&a);
+    gql_schema_free(s);
+}
+
+TEST(introspection_default_values_print_as_graphql_literals)
+{
+    gql_schema *s = rich();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    gql_arena a;
+    gql_arena_init(&a, 0);
+    gql_type *filter = gql_schema_type(s, "Filter");
+    gql_rv range = call(s, &a, "__InputValue", "defaultValue",
+                        (void *)gql_input_field(filter, "range"), -1);
+    CHECK_STR(range.u.s.ptr, "{ from: 1, to: 2.5 }");
+    gql_rv text = call(s, &a, "__InputValue", "defaultValue",
+                       (void *)gql_input_field(filter, "text"), -1);
+    CHECK_STR(text.u.s.ptr, "\"\"\"block default\"\"\"");
+    const gql_directive_def *dep = gql_schema_directive(s, "deprecated");
+    gql_rv reason = call(s, &a, "__InputValue", "defaultValue",
+                         (void *)gql_directive_arg(dep, "reason"), -1);
+    CHECK_STR(reason.u.s.ptr, "\"No longer supported\"");
+    CHECK_INT(call(s, &a, "__InputValue", "defaultValue",
+                   (void *)gql_input_field(filter, "old"), -1).kind, GQL_RV_NULL);
+    gql_arena_free(&a);
+    gql_schema_free(s);
+}
+
+TEST(introspection_directive_locations_in_written_order)
+{
+    gql_schema *s = rich();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    gql_arena a;
+    gql_arena_init(&a, 0);
+    gql_rv locs = call(s, &a, "__Directive", "locations",
+                       (void *)gql_schema_directive(s, "deprecated"), -1);
+    CHECK_INT(locs.kind, GQL_RV_LIST);
+    const char *want[] = {"FIELD_DEFINITION", "ARGUMENT_DEFINITION", "INPUT_FIELD_DEFINITION",
+                          "ENUM_VALUE", "DIRECTIVE_DEFINITION"};
+    CHECK_INT(locs.u.list.n, 5);
+    for (size_t i = 0; i < 5 && i < locs.u.list.n; i++)
+        CHECK_STR(locs.u.list.items[i].u.s.ptr, want[i]);
+    gql_rv dirs = call(s, &a, "__Schema", "directives", s, 0);
+    CHECK_STR(names_of(&a, dirs, offsetof(gql_directive_def, name)),
+              "custom,plain,include,skip,deprecated,specifiedBy,oneOf");
+    gql_arena_free(&a);
+    gql_schema_free(s);
+}
+
+TEST(meta_field_resolvers_find_schema_and_types)
+{
+    gql_schema *s = rich();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    gql_arena a;
+    gql_arena_init(&a, 0);
+    gql_info info = {.schema = s, .arena = &a, .parent_type = s->query};
+    gql_val args = {.kind = GQL_VAL_OBJECT};
+    gql_rv r = s->schema_meta_field->resolve(NULL, &args, &info);
+    CHECK(r.kind == GQL_RV_OBJECT && r.u.obj.ptr == s);
+    const char *key = "name";
+    gql_val name = {.kind = GQL_VAL_STRING, .u.s = {"Person", 6}};
+    args.u.obj.keys = &key;
+    args.u.obj.vals = &name;
+    args.u.obj.n = 1;
+    r = s->type_meta_field->resolve(NULL, &args, &info);
+    CHECK(r.kind == GQL_RV_OBJECT && r.u.obj.ptr == gql_schema_type(s, "Person"));
+    name.u.s.ptr = "Nope";
+    name.u.s.len = 4;
+    CHECK_INT(s->type_meta_field->resolve(NULL, &args, &info).kind, GQL_RV_NULL);
+    r = s->typename_meta_field->resolve(NULL, &args, &info);
+    CHECK(r.kind == GQL_RV_STRING && strcmp(r.u.s.ptr, "Root") == 0);
+    gql_arena_free(&a);
     gql_schema_free(s);
 }
 
