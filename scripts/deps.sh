@@ -11,6 +11,9 @@ EPFIOT_APT_PACKAGES=(
   clang libclang-rt-14-dev
   # libraries
   libjansson-dev libcbor-dev libsqlite3-dev libsodium-dev libvirt-dev
+  libmicrohttpd-dev libinih-dev libcrypt-dev libcurl4-gnutls-dev
+  # test and benchmark tools
+  gnutls-bin wrk
   # test tools: graphql-js (the GraphQL reference) is installed from npm at test time
   nodejs npm
 )

@@ -1,0 +1,86 @@
+/* http.h -- epfiotd's HTTP front (libmicrohttpd): GraphQL over HTTP at
+ * /graphql (and /query, the thesis clients' path), POST /login and
+ * POST /logout for the web console, the console's static files, /healthz and
+ * /metrics.
+ *
+ * The HTTP layer knows the GraphQL engine but not EPFIOT's model: the
+ * application (the daemon) hands it a schema and a few callbacks that turn
+ * credentials into a per-request resolver context, log people in and out,
+ * and add application metrics. This is the seam between src/http/ and the
+ * daemon (src/daemon/, src/core/, src/api/).
+ *
+ * Authentication: a request carries a session cookie (EPFIOT_SESSION_COOKIE,
+ * set by POST /login) or "Authorization: Bearer <token>". A GraphQL request
+ * with no valid credentials is answered 401 (with WWW-Authenticate: Bearer
+ * and a GraphQL error body), except an operation whose root fields are all in
+ * http_app.anonymous_fields (e.g. the `login` mutation), which runs with the
+ * anonymous context.
+ */
+#ifndef EPFIOT_HTTP_H
+#define EPFIOT_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "graphql.h"
+
+#define EPFIOT_SESSION_COOKIE "epfiot_session"
+
+typedef struct http_server http_server;
+
+typedef struct http_config {
+    const char *listen_addr;   /* "127.0.0.1", "::", "0.0.0.0"; NULL = all */
+    uint16_t port;             /* 0 = pick a free port (see http_port) */
+    const char *tls_cert_file; /* both set: HTTPS only */
+    const char *tls_key_file;
+    const char *static_dir;    /* web console files; NULL = none */
+    unsigned threads;          /* worker threads (0 = number of CPUs) */
+    unsigned request_timeout_s;  /* idle connection / request timeout */
+    size_t max_body_bytes;     /* larger bodies get 413 */
+    size_t max_header_bytes;   /* larger headers get 431 */
+    size_t cache_capacity;     /* prepared GraphQL documents kept */
+    gql_limits limits;         /* GraphQL abuse limits */
+    bool secure_cookies;       /* add "Secure" to cookies (set with TLS) */
+} http_config;
+
+/* Result of a login attempt (POST /login). */
+typedef enum http_login_status {
+    HTTP_LOGIN_OK,
+    HTTP_LOGIN_DENIED,    /* wrong name or password (one message for both) */
+    HTTP_LOGIN_THROTTLED, /* too many failures: retry_after seconds */
+    HTTP_LOGIN_ERROR,     /* internal failure */
+} http_login_status;
+
+typedef struct http_app {
+    void *ud;
+    const gql_schema *schema;
+    /* Root fields that an anonymous request may select (NULL-terminated). */
+    const char *const *anonymous_fields;
+    /* Turn credentials (either may be NULL) into a resolver context
+     * (gql_request.context). Returns NULL when credentials were given but are
+     * invalid or expired, and when none were given and anonymous is false;
+     * with anonymous true and no credentials returns the anonymous context.
+     * client_addr is the peer's address as text. */
+    void *(*request_begin)(void *ud, const char *session_token, const char *bearer_token,
+                           const char *client_addr, bool anonymous);
+    void (*request_end)(void *ud, void *ctx);
+    /* Check name/password; on success a new session token (malloc'ed,
+     * caller frees) and its lifetime in seconds. */
+    http_login_status (*login)(void *ud, const char *name, const char *password,
+                               const char *client_addr, char **session_token,
+                               int64_t *max_age_s, int64_t *retry_after_s);
+    /* End the session of this token (no error if unknown). */
+    void (*logout)(void *ud, const char *session_token);
+    /* Append application metrics in Prometheus text format (may be NULL). */
+    void (*metrics)(void *ud, gql_buf *out);
+} http_app;
+
+/* Start listening; NULL with *err (malloc'ed) on failure. */
+http_server *http_start(const http_config *cfg, const http_app *app, char **err);
+/* The bound port (useful with port 0). */
+uint16_t http_port(const http_server *srv);
+/* Stop accepting, let in-flight requests finish (up to the timeout), free. */
+void http_stop(http_server *srv);
+
+#endif
