@@ -120,11 +120,11 @@ static void heap_reset(void)
 typedef struct bench_opts {
     bool smoke;
     bool json;
-    double seconds;     /* per query and mode */
+    double seconds; /* per query and mode */
     const char *out_dir;
     const char *schema_dir;
     const char *query_dir;
-    const char *only;   /* run only the query with this name */
+    const char *only; /* run only the query with this name */
 } bench_opts;
 
 typedef struct bench_query {
@@ -304,8 +304,7 @@ static void usage(FILE *f, const char *argv0)
 
 static bool parse_args(int argc, char **argv, bench_opts *o)
 {
-    *o = (bench_opts){.seconds = 2, .schema_dir = BENCH_SCHEMA_DIR,
-                      .query_dir = BENCH_QUERY_DIR};
+    *o = (bench_opts){.seconds = 2, .schema_dir = BENCH_SCHEMA_DIR, .query_dir = BENCH_QUERY_DIR};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has_val = i + 1 < argc;
@@ -399,8 +398,7 @@ int main(int argc, char **argv)
     if (o.json)
         printf("{\"name\":\"process\",\"peak_rss_kib\":%ld}\n", ru.ru_maxrss);
     else
-        printf("peak RSS %ld KiB (whole process: schema, data and the runs above)\n",
-               ru.ru_maxrss);
+        printf("peak RSS %ld KiB (whole process: schema, data and the runs above)\n", ru.ru_maxrss);
 out:
     if (data)
         json_decref(data);

@@ -8,7 +8,8 @@
  *
  * Besides the sanitizers' own reports, the target checks properties that
  * must hold for any input and aborts when one does not:
- *   - the response body is valid JSON and an object;
+ *   - the response body is valid JSON and an object (jansson reads
+ *     integers as doubles: it rejects integers beyond 64 bits);
  *   - "data" is present exactly when the stage says the request executed;
  *   - the number of entries in "errors" equals res.nerrors;
  *   - running the same request again through a document cache (a cache hit)
@@ -44,7 +45,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void check_response(const gql_result *res, const char *query, size_t qlen)
 {
     json_error_t jerr;
-    json_t *j = json_loadb(res->body.data, res->body.len, JSON_ALLOW_NUL, &jerr);
+    json_t *j =
+        json_loadb(res->body.data, res->body.len, JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &jerr);
     if (!j || !json_is_object(j))
         fuzz_fail(query, qlen, "response is not a JSON object", res->body.data);
     json_t *d = json_object_get(j, "data");
@@ -96,8 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const char *jerr = NULL;
         const char *json = (const char *)nul + 1;
         size_t jlen = size - qlen - 1;
-        if (gql_val_parse_json(&arena, json, jlen, &parsed, &jerr) &&
-            parsed.kind == GQL_VAL_OBJECT)
+        if (gql_val_parse_json(&arena, json, jlen, &parsed, &jerr) && parsed.kind == GQL_VAL_OBJECT)
             vars = &parsed;
     }
 

@@ -24,8 +24,7 @@ static void check_failure(const char *src, size_t len, const gql_errors *errs)
     const gql_error *e = errs->head;
     if (strncmp(e->message, "Syntax Error: ", 14) != 0)
         fuzz_fail(src, len, "parse error without the \"Syntax Error: \" prefix", e->message);
-    if (e->nlocs != 1 || e->locs[0].line < 1 || e->locs[0].column < 1 ||
-        e->locs[0].offset > len)
+    if (e->nlocs != 1 || e->locs[0].line < 1 || e->locs[0].column < 1 || e->locs[0].offset > len)
         fuzz_fail(src, len, "parse error location outside the source", e->message);
 }
 
@@ -41,9 +40,9 @@ static void check_round_trip(const char *src, size_t len, const gql_document *do
     gql_errors_init(&errs, &arena);
     gql_document *again = gql_parse(once.data, once.len, 0, &errs);
     if (!again)
-        fuzz_fail(src, len, "printed document does not parse",
-                  gql_arena_printf(&arena, "%s\n%s", errs.head ? errs.head->message : "",
-                                   once.data));
+        fuzz_fail(
+            src, len, "printed document does not parse",
+            gql_arena_printf(&arena, "%s\n%s", errs.head ? errs.head->message : "", once.data));
     gql_print_document(again, &twice);
     gql_buf_cstr(&twice);
     if (once.len != twice.len || memcmp(once.data, twice.data, once.len) != 0)
