@@ -103,7 +103,8 @@ static int check_binding(const lwm2m_bootstrap_config *c, lwm2m_err *err)
         for (size_t i = 0; i < sizeof v10 / sizeof v10[0]; i++)
             if (!strcmp(b, v10[i]))
                 return 0;
-        lwm2m_err_set(err, "binding: \"%.16s\" is not a LwM2M 1.0 binding (U, UQ, S, SQ, US, UQS)", b);
+        lwm2m_err_set(err, "binding: \"%.16s\" is not a LwM2M 1.0 binding (U, UQ, S, SQ, US, UQS)",
+                      b);
         return -1;
     }
     for (size_t i = 0; b[i]; i++) {
@@ -122,7 +123,8 @@ int lwm2m_bootstrap_check(const lwm2m_bootstrap_config *c, lwm2m_err *err)
         return -1;
     }
     if (c->short_server_id < 1 || c->short_server_id > LWM2M_MAX_ID) {
-        lwm2m_err_set(err, "short_server_id: must be 1..65534, not %u", (unsigned)c->short_server_id);
+        lwm2m_err_set(err, "short_server_id: must be 1..65534, not %u",
+                      (unsigned)c->short_server_id);
         return -1;
     }
     if (c->security_instance > LWM2M_MAX_ID || c->server_instance > LWM2M_MAX_ID) {
@@ -159,8 +161,8 @@ int lwm2m_bootstrap_security_values(const lwm2m_bootstrap_config *c, lwm2m_list 
     if (c->mode == LWM2M_SEC_PSK) {
         rc |= lwm2m_list_add_opaque(out, lwm2m_path_make(3, o, i, 3, 0), c->psk_identity,
                                     strlen(c->psk_identity));
-        rc |= lwm2m_list_add_opaque(out, lwm2m_path_make(3, o, i, 5, 0), c->psk_key,
-                                    c->psk_key_len);
+        rc |=
+            lwm2m_list_add_opaque(out, lwm2m_path_make(3, o, i, 5, 0), c->psk_key, c->psk_key_len);
     }
     rc |= lwm2m_list_add_int(out, lwm2m_path_make(3, o, i, 10, 0), c->short_server_id);
     if (rc) {
@@ -170,8 +172,7 @@ int lwm2m_bootstrap_security_values(const lwm2m_bootstrap_config *c, lwm2m_list 
     return 0;
 }
 
-int lwm2m_bootstrap_server_values(const lwm2m_bootstrap_config *c, lwm2m_list *out,
-                                  lwm2m_err *err)
+int lwm2m_bootstrap_server_values(const lwm2m_bootstrap_config *c, lwm2m_list *out, lwm2m_err *err)
 {
     if (lwm2m_bootstrap_check(c, err) < 0)
         return -1;
@@ -181,8 +182,8 @@ int lwm2m_bootstrap_server_values(const lwm2m_bootstrap_config *c, lwm2m_list *o
     rc |= lwm2m_list_add_int(out, lwm2m_path_make(3, o, i, 0, 0), c->short_server_id);
     rc |= lwm2m_list_add_int(out, lwm2m_path_make(3, o, i, 1, 0), c->lifetime);
     rc |= lwm2m_list_add_bool(out, lwm2m_path_make(3, o, i, 6, 0), c->notification_storing);
-    rc |= lwm2m_list_add_string(out, lwm2m_path_make(3, o, i, 7, 0), c->binding,
-                                strlen(c->binding));
+    rc |=
+        lwm2m_list_add_string(out, lwm2m_path_make(3, o, i, 7, 0), c->binding, strlen(c->binding));
     if (c->version >= LWM2M_V1_1)
         rc |= lwm2m_list_add_bool(out, lwm2m_path_make(3, o, i, 16, 0),
                                   c->bootstrap_on_registration_failure);
@@ -224,8 +225,8 @@ int lwm2m_bootstrap_write_security(const lwm2m_bootstrap_config *c, int cf,
                        lwm2m_bootstrap_security_values, w, err);
 }
 
-int lwm2m_bootstrap_write_server(const lwm2m_bootstrap_config *c, int cf,
-                                 lwm2m_bootstrap_write *w, lwm2m_err *err)
+int lwm2m_bootstrap_write_server(const lwm2m_bootstrap_config *c, int cf, lwm2m_bootstrap_write *w,
+                                 lwm2m_err *err)
 {
     return build_write(c, cf, LWM2M_OBJ_SERVER, c->server_instance, lwm2m_bootstrap_server_values,
                        w, err);

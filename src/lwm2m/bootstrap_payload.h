@@ -43,18 +43,18 @@ typedef enum lwm2m_security_mode {
 } lwm2m_security_mode;
 
 typedef struct lwm2m_bootstrap_config {
-    const char *server_uri;       /* e.g. "coaps://192.0.2.7:5684" */
-    uint16_t short_server_id;     /* 1..65534 */
-    uint16_t security_instance;   /* N of /0/N */
-    uint16_t server_instance;     /* N of /1/N */
-    lwm2m_security_mode mode;     /* LWM2M_SEC_NOSEC or LWM2M_SEC_PSK */
-    const char *psk_identity;     /* PSK: UTF-8, 1..128 bytes; NULL for NoSec */
-    const uint8_t *psk_key;       /* PSK: 1..64 bytes; NULL for NoSec */
+    const char *server_uri;     /* e.g. "coaps://192.0.2.7:5684" */
+    uint16_t short_server_id;   /* 1..65534 */
+    uint16_t security_instance; /* N of /0/N */
+    uint16_t server_instance;   /* N of /1/N */
+    lwm2m_security_mode mode;   /* LWM2M_SEC_NOSEC or LWM2M_SEC_PSK */
+    const char *psk_identity;   /* PSK: UTF-8, 1..128 bytes; NULL for NoSec */
+    const uint8_t *psk_key;     /* PSK: 1..64 bytes; NULL for NoSec */
     size_t psk_key_len;
-    uint32_t lifetime;            /* seconds, >= 1 */
-    const char *binding;          /* 1.0: U UQ S SQ US UQS; 1.1+: letters of U T S N */
+    uint32_t lifetime;   /* seconds, >= 1 */
+    const char *binding; /* 1.0: U UQ S SQ US UQS; 1.1+: letters of U T S N */
     bool notification_storing;
-    lwm2m_version version;        /* the client's LwM2M version */
+    lwm2m_version version;                  /* the client's LwM2M version */
     bool bootstrap_on_registration_failure; /* written to 1.1+ clients only */
 } lwm2m_bootstrap_config;
 
@@ -75,8 +75,7 @@ int lwm2m_bootstrap_check(const lwm2m_bootstrap_config *c, lwm2m_err *err);
 /* The resource values of /0/N and /1/N (appended to out). */
 int lwm2m_bootstrap_security_values(const lwm2m_bootstrap_config *c, lwm2m_list *out,
                                     lwm2m_err *err);
-int lwm2m_bootstrap_server_values(const lwm2m_bootstrap_config *c, lwm2m_list *out,
-                                  lwm2m_err *err);
+int lwm2m_bootstrap_server_values(const lwm2m_bootstrap_config *c, lwm2m_list *out, lwm2m_err *err);
 
 /* One Bootstrap-Write request: PUT path, Content-Format cf, payload. */
 typedef struct lwm2m_bootstrap_write {
@@ -90,7 +89,7 @@ typedef struct lwm2m_bootstrap_write {
  * with lwm2m_buf_free() (also after a failure). */
 int lwm2m_bootstrap_write_security(const lwm2m_bootstrap_config *c, int cf,
                                    lwm2m_bootstrap_write *w, lwm2m_err *err);
-int lwm2m_bootstrap_write_server(const lwm2m_bootstrap_config *c, int cf,
-                                 lwm2m_bootstrap_write *w, lwm2m_err *err);
+int lwm2m_bootstrap_write_server(const lwm2m_bootstrap_config *c, int cf, lwm2m_bootstrap_write *w,
+                                 lwm2m_err *err);
 
 #endif

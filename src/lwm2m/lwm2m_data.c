@@ -17,15 +17,24 @@
 const char *lwm2m_type_name(lwm2m_type t)
 {
     switch (t) {
-    case LWM2M_TYPE_NONE: return "none";
-    case LWM2M_TYPE_STRING: return "string";
-    case LWM2M_TYPE_OPAQUE: return "opaque";
-    case LWM2M_TYPE_INTEGER: return "integer";
-    case LWM2M_TYPE_UNSIGNED: return "unsigned integer";
-    case LWM2M_TYPE_FLOAT: return "float";
-    case LWM2M_TYPE_BOOLEAN: return "boolean";
-    case LWM2M_TYPE_OBJLNK: return "objlnk";
-    case LWM2M_TYPE_TIME: return "time";
+    case LWM2M_TYPE_NONE:
+        return "none";
+    case LWM2M_TYPE_STRING:
+        return "string";
+    case LWM2M_TYPE_OPAQUE:
+        return "opaque";
+    case LWM2M_TYPE_INTEGER:
+        return "integer";
+    case LWM2M_TYPE_UNSIGNED:
+        return "unsigned integer";
+    case LWM2M_TYPE_FLOAT:
+        return "float";
+    case LWM2M_TYPE_BOOLEAN:
+        return "boolean";
+    case LWM2M_TYPE_OBJLNK:
+        return "objlnk";
+    case LWM2M_TYPE_TIME:
+        return "time";
     }
     return "?";
 }
@@ -110,8 +119,7 @@ static lwm2m_value *list_push(lwm2m_list *l, lwm2m_path p, lwm2m_type t)
     return v;
 }
 
-static int list_add_bytes(lwm2m_list *l, lwm2m_path p, lwm2m_type t, const void *data,
-                          size_t len)
+static int list_add_bytes(lwm2m_list *l, lwm2m_path p, lwm2m_type t, const void *data, size_t len)
 {
     uint8_t *copy = malloc(len + 1);
     if (!copy)
@@ -218,18 +226,22 @@ bool lwm2m_value_equal(const lwm2m_value *a, const lwm2m_value *b)
     if (!lwm2m_path_equal(&a->path, &b->path) || a->type != b->type)
         return false;
     switch (a->type) {
-    case LWM2M_TYPE_NONE: return true;
+    case LWM2M_TYPE_NONE:
+        return true;
     case LWM2M_TYPE_STRING:
     case LWM2M_TYPE_OPAQUE:
         return a->v.bytes.len == b->v.bytes.len &&
                (a->v.bytes.len == 0 || memcmp(a->v.bytes.ptr, b->v.bytes.ptr, a->v.bytes.len) == 0);
     case LWM2M_TYPE_INTEGER:
-    case LWM2M_TYPE_TIME: return a->v.i == b->v.i;
-    case LWM2M_TYPE_UNSIGNED: return a->v.u == b->v.u;
+    case LWM2M_TYPE_TIME:
+        return a->v.i == b->v.i;
+    case LWM2M_TYPE_UNSIGNED:
+        return a->v.u == b->v.u;
     /* Bit equality so that NaN round-trips compare equal and -0 != 0. */
-    case LWM2M_TYPE_FLOAT: return memcmp(&a->v.f, &b->v.f, sizeof(double)) == 0 ||
-                                  (isnan(a->v.f) && isnan(b->v.f));
-    case LWM2M_TYPE_BOOLEAN: return a->v.b == b->v.b;
+    case LWM2M_TYPE_FLOAT:
+        return memcmp(&a->v.f, &b->v.f, sizeof(double)) == 0 || (isnan(a->v.f) && isnan(b->v.f));
+    case LWM2M_TYPE_BOOLEAN:
+        return a->v.b == b->v.b;
     case LWM2M_TYPE_OBJLNK:
         return a->v.lnk.obj == b->v.lnk.obj && a->v.lnk.inst == b->v.lnk.inst;
     }

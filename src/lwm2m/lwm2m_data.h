@@ -28,12 +28,12 @@
 /* Content-Format numbers (CoAP registry; LwM2M TS Core 1.1/1.2 §7.4). */
 enum {
     LWM2M_CF_TEXT = 0,
-    LWM2M_CF_LINK = 40,        /* application/link-format (Discover) */
-    LWM2M_CF_OPAQUE = 42,      /* application/octet-stream */
-    LWM2M_CF_CBOR = 60,        /* application/cbor, single resource */
-    LWM2M_CF_SENML_JSON = 110, /* application/senml+json */
-    LWM2M_CF_SENML_CBOR = 112, /* application/senml+cbor */
-    LWM2M_CF_TLV = 11542,      /* application/vnd.oma.lwm2m+tlv */
+    LWM2M_CF_LINK = 40,          /* application/link-format (Discover) */
+    LWM2M_CF_OPAQUE = 42,        /* application/octet-stream */
+    LWM2M_CF_CBOR = 60,          /* application/cbor, single resource */
+    LWM2M_CF_SENML_JSON = 110,   /* application/senml+json */
+    LWM2M_CF_SENML_CBOR = 112,   /* application/senml+cbor */
+    LWM2M_CF_TLV = 11542,        /* application/vnd.oma.lwm2m+tlv */
     LWM2M_CF_LWM2M_JSON = 11543, /* application/vnd.oma.lwm2m+json (1.0 JSON, legacy) */
     LWM2M_CF_LWM2M_CBOR = 11544, /* application/vnd.oma.lwm2m+cbor (1.2) */
 };
@@ -96,7 +96,10 @@ typedef struct lwm2m_list {
     size_t len, cap;
 } lwm2m_list;
 
-#define LWM2M_LIST_INIT {NULL, 0, 0}
+#define LWM2M_LIST_INIT                                                                            \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 void lwm2m_list_free(lwm2m_list *l);
 /* Drops the values from index n on (decoders undo a failed decode). */
@@ -136,7 +139,10 @@ typedef struct lwm2m_buf {
     bool oom; /* set once an allocation failed; later writes are dropped */
 } lwm2m_buf;
 
-#define LWM2M_BUF_INIT {NULL, 0, 0, false}
+#define LWM2M_BUF_INIT                                                                             \
+    {                                                                                              \
+        NULL, 0, 0, false                                                                          \
+    }
 
 void lwm2m_buf_free(lwm2m_buf *b);
 void lwm2m_buf_put(lwm2m_buf *b, const void *p, size_t n);
@@ -151,9 +157,9 @@ typedef struct lwm2m_resource_def {
     uint16_t id;
     const char *name;
     lwm2m_type type;
-    bool multiple;     /* multiple-instance resource */
+    bool multiple; /* multiple-instance resource */
     bool mandatory;
-    bool executable;   /* Execute resources have no value (type NONE) */
+    bool executable;     /* Execute resources have no value (type NONE) */
     lwm2m_version since; /* first LwM2M (object) version that defines it */
 } lwm2m_resource_def;
 

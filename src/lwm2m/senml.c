@@ -104,7 +104,7 @@ static int add_number(senml_dec *d, const lwm2m_path *p, lwm2m_type t, const sen
     int rc;
     switch (t) {
     case LWM2M_TYPE_NONE:
-        rc = r->kind == SENML_INT ? lwm2m_list_add_int(o, *p, r->i)
+        rc = r->kind == SENML_INT    ? lwm2m_list_add_int(o, *p, r->i)
              : r->kind == SENML_UINT ? lwm2m_list_add_uint(o, *p, r->u)
                                      : lwm2m_list_add_float(o, *p, r->f);
         return rc < 0 ? oom(d) : 0;
@@ -117,8 +117,8 @@ static int add_number(senml_dec *d, const lwm2m_path *p, lwm2m_type t, const sen
                  r->f < 9223372036854775808.0)
             v = (int64_t)r->f;
         else
-            return mismatch(d, p, t, r->kind == SENML_UINT ? "a number above 2^63-1"
-                                                           : "a non-integral number");
+            return mismatch(
+                d, p, t, r->kind == SENML_UINT ? "a number above 2^63-1" : "a non-integral number");
         rc = t == LWM2M_TYPE_TIME ? lwm2m_list_add_time(o, *p, v) : lwm2m_list_add_int(o, *p, v);
         return rc < 0 ? oom(d) : 0;
     }
@@ -136,10 +136,13 @@ static int add_number(senml_dec *d, const lwm2m_path *p, lwm2m_type t, const sen
         return lwm2m_list_add_uint(o, *p, v) < 0 ? oom(d) : 0;
     }
     case LWM2M_TYPE_FLOAT: {
-        double v = r->kind == SENML_INT ? (double)r->i : r->kind == SENML_UINT ? (double)r->u : r->f;
+        double v = r->kind == SENML_INT    ? (double)r->i
+                   : r->kind == SENML_UINT ? (double)r->u
+                                           : r->f;
         return lwm2m_list_add_float(o, *p, v) < 0 ? oom(d) : 0;
     }
-    default: return mismatch(d, p, t, "a number (v)");
+    default:
+        return mismatch(d, p, t, "a number (v)");
     }
 }
 
@@ -162,10 +165,12 @@ static int add_value(senml_dec *d, const lwm2m_path *p, const senml_record *r)
     lwm2m_type t = d->type_of(p, d->ctx);
     lwm2m_list *o = d->out;
     switch (r->kind) {
-    case SENML_NONE: return lwm2m_list_add_none(o, *p) < 0 ? oom(d) : 0;
+    case SENML_NONE:
+        return lwm2m_list_add_none(o, *p) < 0 ? oom(d) : 0;
     case SENML_INT:
     case SENML_UINT:
-    case SENML_FLOAT: return add_number(d, p, t, r);
+    case SENML_FLOAT:
+        return add_number(d, p, t, r);
     case SENML_STRING:
         if (t != LWM2M_TYPE_NONE && t != LWM2M_TYPE_STRING)
             return mismatch(d, p, t, "a string (vs)");

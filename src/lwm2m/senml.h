@@ -74,7 +74,6 @@ size_t senml_base_name(const lwm2m_path *p, size_t k, char *out, size_t cap);
 size_t senml_rel_name(const lwm2m_path *p, size_t k, char *out, size_t cap);
 /* Checks that every value of `l` lies below `base`, once, with a value type
  * SenML can carry. Returns 0 or -1 (err set). */
-int senml_check_list(const char *fmt, const lwm2m_list *l, const lwm2m_path *base,
-                     lwm2m_err *err);
+int senml_check_list(const char *fmt, const lwm2m_list *l, const lwm2m_path *base, lwm2m_err *err);
 
 #endif

@@ -43,16 +43,16 @@ enum {
 
 static cbor_item_t *build_uint(uint64_t v)
 {
-    return v <= 0xFF ? cbor_build_uint8((uint8_t)v)
-           : v <= 0xFFFF ? cbor_build_uint16((uint16_t)v)
+    return v <= 0xFF          ? cbor_build_uint8((uint8_t)v)
+           : v <= 0xFFFF      ? cbor_build_uint16((uint16_t)v)
            : v <= 0xFFFFFFFFu ? cbor_build_uint32((uint32_t)v)
                               : cbor_build_uint64(v);
 }
 
 static cbor_item_t *build_negint(uint64_t n) /* the value -1 - n */
 {
-    return n <= 0xFF ? cbor_build_negint8((uint8_t)n)
-           : n <= 0xFFFF ? cbor_build_negint16((uint16_t)n)
+    return n <= 0xFF          ? cbor_build_negint8((uint8_t)n)
+           : n <= 0xFFFF      ? cbor_build_negint16((uint16_t)n)
            : n <= 0xFFFFFFFFu ? cbor_build_negint32((uint32_t)n)
                               : cbor_build_negint64(n);
 }
@@ -90,25 +90,31 @@ static cbor_item_t *build_value(const lwm2m_value *v, const char **label_text, i
         *label = L_VD;
         return cbor_build_bytestring(v->v.bytes.ptr, v->v.bytes.len);
     case LWM2M_TYPE_INTEGER:
-    case LWM2M_TYPE_TIME: *label = L_V; return build_int(v->v.i);
-    case LWM2M_TYPE_UNSIGNED: *label = L_V; return build_uint(v->v.u);
+    case LWM2M_TYPE_TIME:
+        *label = L_V;
+        return build_int(v->v.i);
+    case LWM2M_TYPE_UNSIGNED:
+        *label = L_V;
+        return build_uint(v->v.u);
     case LWM2M_TYPE_FLOAT: {
         *label = L_V;
         float f = (float)v->v.f;
         return (double)f == v->v.f ? cbor_build_float4(f) : cbor_build_float8(v->v.f);
     }
-    case LWM2M_TYPE_BOOLEAN: *label = L_VB; return cbor_build_bool(v->v.b);
+    case LWM2M_TYPE_BOOLEAN:
+        *label = L_VB;
+        return cbor_build_bool(v->v.b);
     case LWM2M_TYPE_OBJLNK:
         *label_text = "vlo";
         snprintf(lnk, sizeof lnk, "%u:%u", (unsigned)v->v.lnk.obj, (unsigned)v->v.lnk.inst);
         return cbor_build_string(lnk);
-    case LWM2M_TYPE_NONE: break;
+    case LWM2M_TYPE_NONE:
+        break;
     }
     return NULL;
 }
 
-static cbor_item_t *build_record(const lwm2m_value *v, const lwm2m_path *base, size_t k,
-                                 bool first)
+static cbor_item_t *build_record(const lwm2m_value *v, const lwm2m_path *base, size_t k, bool first)
 {
     bool with_bn = first && k > 0;
     size_t nfields = 1 + (with_bn ? 1 : 0) + (v->type != LWM2M_TYPE_NONE ? 1 : 0);
@@ -134,8 +140,7 @@ static cbor_item_t *build_record(const lwm2m_value *v, const lwm2m_path *base, s
     return map;
 }
 
-int senml_cbor_encode(const lwm2m_list *l, const lwm2m_path *base, lwm2m_buf *out,
-                      lwm2m_err *err)
+int senml_cbor_encode(const lwm2m_list *l, const lwm2m_path *base, lwm2m_buf *out, lwm2m_err *err)
 {
     if (senml_check_list(FMT, l, base, err) < 0)
         return -1;
@@ -245,8 +250,11 @@ static int precheck(const uint8_t *p, size_t n, lwm2m_err *err)
                 goto truncated;
             children = val * 2;
             break;
-        case 6: children = 1; break;
-        default: break;
+        case 6:
+            children = 1;
+            break;
+        default:
+            break;
         }
         bool container = indef || major == 4 || major == 5 || major == 6;
         if (container) {
@@ -378,7 +386,8 @@ static int read_int_label(rec_ctx *c, int64_t label, cbor_item_t *v)
         else
             c->r.n = (const char *)b, c->r.n_len = n;
         return 0;
-    case L_V: return read_number(c, v);
+    case L_V:
+        return read_number(c, v);
     case L_VS:
         if (!get_bytes(v, true, &c->s, &c->r.data, &c->r.len))
             return field_err(c, "vs", "a text string");
@@ -395,9 +404,11 @@ static int read_int_label(rec_ctx *c, int64_t label, cbor_item_t *v)
         return set_kind(c, SENML_DATA);
     case L_BT:
     case L_T:
-    case L_BVER: return is_number(v) ? 0 : field_err(c, "a time or version", "a number");
+    case L_BVER:
+        return is_number(v) ? 0 : field_err(c, "a time or version", "a number");
     case L_BU:
-    case L_U: return cbor_isa_string(v) ? 0 : field_err(c, "a unit", "a text string");
+    case L_U:
+        return cbor_isa_string(v) ? 0 : field_err(c, "a unit", "a text string");
     case L_BV:
     case L_BS:
     case L_S:
@@ -405,7 +416,8 @@ static int read_int_label(rec_ctx *c, int64_t label, cbor_item_t *v)
         lwm2m_err_set(c->d->err, FMT ": record %zu: label %lld is not supported by LwM2M",
                       c->d->index + 1, (long long)label);
         return -1;
-    default: return 0; /* unassigned labels are ignored */
+    default:
+        return 0; /* unassigned labels are ignored */
     }
 }
 
@@ -430,7 +442,7 @@ static int read_pair(rec_ctx *c, struct cbor_pair *pr)
     if (cbor_isa_uint(k) || cbor_isa_negint(k)) {
         uint64_t m = cbor_get_int(k);
         int64_t label = cbor_isa_uint(k) ? (m > 1000 ? 1000 : (int64_t)m)
-                                          : (m > 1000 ? -1000 : -1 - (int64_t)m);
+                                         : (m > 1000 ? -1000 : -1 - (int64_t)m);
         if (label >= -6 && label <= 8) {
             uint32_t bit = 1u << (label + 6);
             if (c->seen & bit) {
@@ -490,8 +502,8 @@ static bool has_tags(cbor_item_t *it, int depth)
     return false;
 }
 
-int senml_cbor_decode(const uint8_t *buf, size_t len, const lwm2m_path *base,
-                      lwm2m_type_fn type_of, void *ctx, lwm2m_list *out, lwm2m_err *err)
+int senml_cbor_decode(const uint8_t *buf, size_t len, const lwm2m_path *base, lwm2m_type_fn type_of,
+                      void *ctx, lwm2m_list *out, lwm2m_err *err)
 {
     senml_dec d;
     size_t mark = out->len;

@@ -15,8 +15,7 @@
 /* Nesting allowed in a SenML CBOR payload (array, map, value, tags). */
 #define SENML_CBOR_MAX_DEPTH 8
 
-int senml_cbor_encode(const lwm2m_list *l, const lwm2m_path *base, lwm2m_buf *out,
-                      lwm2m_err *err);
+int senml_cbor_encode(const lwm2m_list *l, const lwm2m_path *base, lwm2m_buf *out, lwm2m_err *err);
 
 /* Decodes SenML CBOR received for `base`. Rejected: malformed CBOR,
  * trailing bytes, declared lengths longer than the payload, nesting deeper
@@ -25,7 +24,7 @@ int senml_cbor_encode(const lwm2m_list *l, const lwm2m_path *base, lwm2m_buf *ou
  * that is not UTF-8, negative integers below -2^63, and everything
  * senml_json_decode rejects for LwM2M reasons (names, types, s/bs/bv).
  * Returns 0, or -1 with `err` set and `out` unchanged. */
-int senml_cbor_decode(const uint8_t *buf, size_t len, const lwm2m_path *base,
-                      lwm2m_type_fn type_of, void *ctx, lwm2m_list *out, lwm2m_err *err);
+int senml_cbor_decode(const uint8_t *buf, size_t len, const lwm2m_path *base, lwm2m_type_fn type_of,
+                      void *ctx, lwm2m_list *out, lwm2m_err *err);
 
 #endif

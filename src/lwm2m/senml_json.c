@@ -33,7 +33,8 @@ static void put_base64url(lwm2m_buf *b, const uint8_t *p, size_t n)
     size_t i = 0;
     for (; i + 3 <= n; i += 3) {
         uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-        char q[4] = {b64url[v >> 18], b64url[(v >> 12) & 63], b64url[(v >> 6) & 63], b64url[v & 63]};
+        char q[4] = {b64url[v >> 18], b64url[(v >> 12) & 63], b64url[(v >> 6) & 63],
+                     b64url[v & 63]};
         lwm2m_buf_put(b, q, 4);
     }
     if (n - i == 1) {
@@ -134,7 +135,8 @@ static int put_value(lwm2m_buf *b, const lwm2m_value *v, lwm2m_err *err)
 {
     char num[32], ps[48];
     switch (v->type) {
-    case LWM2M_TYPE_NONE: return 0;
+    case LWM2M_TYPE_NONE:
+        return 0;
     case LWM2M_TYPE_STRING:
         if (!lwm2m_utf8_valid(v->v.bytes.ptr, v->v.bytes.len)) {
             lwm2m_path_format(&v->path, ps, sizeof ps);
@@ -167,7 +169,9 @@ static int put_value(lwm2m_buf *b, const lwm2m_value *v, lwm2m_err *err)
         puts_(b, ",\"v\":");
         put_double(b, v->v.f);
         return 0;
-    case LWM2M_TYPE_BOOLEAN: puts_(b, v->v.b ? ",\"vb\":true" : ",\"vb\":false"); return 0;
+    case LWM2M_TYPE_BOOLEAN:
+        puts_(b, v->v.b ? ",\"vb\":true" : ",\"vb\":false");
+        return 0;
     case LWM2M_TYPE_OBJLNK:
         snprintf(num, sizeof num, ",\"vlo\":\"%u:%u\"", (unsigned)v->v.lnk.obj,
                  (unsigned)v->v.lnk.inst);
@@ -177,8 +181,7 @@ static int put_value(lwm2m_buf *b, const lwm2m_value *v, lwm2m_err *err)
     return -1;
 }
 
-int senml_json_encode(const lwm2m_list *l, const lwm2m_path *base, lwm2m_buf *out,
-                      lwm2m_err *err)
+int senml_json_encode(const lwm2m_list *l, const lwm2m_path *base, lwm2m_buf *out, lwm2m_err *err)
 {
     if (senml_check_list(FMT, l, base, err) < 0)
         return -1;
@@ -231,8 +234,7 @@ static int set_kind(senml_dec *d, senml_record *r, senml_kind k)
 }
 
 /* Fills r from one field; *data receives a malloc'ed buffer for "vd". */
-static int read_field(senml_dec *d, senml_record *r, const char *key, json_t *val,
-                      uint8_t **data)
+static int read_field(senml_dec *d, senml_record *r, const char *key, json_t *val, uint8_t **data)
 {
     if (!strcmp(key, "bn") || !strcmp(key, "n")) {
         if (!json_is_string(val))
@@ -323,8 +325,8 @@ static int read_record(senml_dec *d, json_t *obj)
     return rc;
 }
 
-int senml_json_decode(const uint8_t *buf, size_t len, const lwm2m_path *base,
-                      lwm2m_type_fn type_of, void *ctx, lwm2m_list *out, lwm2m_err *err)
+int senml_json_decode(const uint8_t *buf, size_t len, const lwm2m_path *base, lwm2m_type_fn type_of,
+                      void *ctx, lwm2m_list *out, lwm2m_err *err)
 {
     senml_dec d;
     json_error_t jerr;

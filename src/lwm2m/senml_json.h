@@ -15,8 +15,7 @@
 
 /* Appends the SenML JSON for `l` (values below `base`) to `out`. Fails on a
  * value outside base, a non-finite float or a string that is not UTF-8. */
-int senml_json_encode(const lwm2m_list *l, const lwm2m_path *base, lwm2m_buf *out,
-                      lwm2m_err *err);
+int senml_json_encode(const lwm2m_list *l, const lwm2m_path *base, lwm2m_buf *out, lwm2m_err *err);
 
 /* Decodes SenML JSON received for `base`, appending values with full paths.
  * Rejected: anything but an array of objects; duplicate keys; fields of the
@@ -27,7 +26,7 @@ int senml_json_encode(const lwm2m_list *l, const lwm2m_path *base, lwm2m_buf *ou
  * which LwM2M does not use; unknown fields ending in "_" (RFC 8428
  * must-understand). Times ("t", "bt"), units and "bver" are accepted and
  * ignored. Returns 0, or -1 with `err` set and `out` unchanged. */
-int senml_json_decode(const uint8_t *buf, size_t len, const lwm2m_path *base,
-                      lwm2m_type_fn type_of, void *ctx, lwm2m_list *out, lwm2m_err *err);
+int senml_json_decode(const uint8_t *buf, size_t len, const lwm2m_path *base, lwm2m_type_fn type_of,
+                      void *ctx, lwm2m_list *out, lwm2m_err *err);
 
 #endif

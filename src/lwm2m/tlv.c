@@ -298,8 +298,8 @@ typedef struct dec {
 
 static const char *kind_name(int kind)
 {
-    static const char *const names[] = {"object instance", "resource instance",
-                                        "multiple resource", "resource"};
+    static const char *const names[] = {"object instance", "resource instance", "multiple resource",
+                                        "resource"};
     return names[kind & 3];
 }
 
@@ -383,7 +383,8 @@ static int dec_value(dec *d, const lwm2m_path *path, const uint8_t *p, size_t n)
         if (t == LWM2M_TYPE_UNSIGNED)
             return lwm2m_list_add_uint(o, *path, u) < 0 ? add_failed(d) : 0;
         /* Sign-extend from n bytes. */
-        int64_t i = n == 8 ? (int64_t)u : (int64_t)(u ^ (1ull << (8 * n - 1))) - (int64_t)(1ull << (8 * n - 1));
+        int64_t i = n == 8 ? (int64_t)u
+                           : (int64_t)(u ^ (1ull << (8 * n - 1))) - (int64_t)(1ull << (8 * n - 1));
         int rc = t == LWM2M_TYPE_TIME ? lwm2m_list_add_time(o, *path, i)
                                       : lwm2m_list_add_int(o, *path, i);
         return rc < 0 ? add_failed(d) : 0;
@@ -415,7 +416,8 @@ static int dec_value(dec *d, const lwm2m_path *path, const uint8_t *p, size_t n)
             lwm2m_err_set(d->err, "TLV: objlnk %s is %zu bytes long; it must be 4", ps, n);
             return -1;
         }
-        return lwm2m_list_add_objlnk(o, *path, (uint16_t)get_be(p, 2), (uint16_t)get_be(p + 2, 2)) < 0
+        return lwm2m_list_add_objlnk(o, *path, (uint16_t)get_be(p, 2), (uint16_t)get_be(p + 2, 2)) <
+                       0
                    ? add_failed(d)
                    : 0;
     }

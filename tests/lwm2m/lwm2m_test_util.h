@@ -70,7 +70,7 @@ static inline char *hex_format(const uint8_t *p, size_t n)
         if (!e_ || el_ != (len) || memcmp(e_, (data), el_) != 0) {                                 \
             char *g_ = hex_format((data), (len));                                                  \
             char *w_ = e_ ? hex_format(e_, el_) : NULL;                                            \
-            TEST_FAIL_("bytes differ:\n    got:      %s\n    expected: %s", g_ ? g_ : "?",       \
+            TEST_FAIL_("bytes differ:\n    got:      %s\n    expected: %s", g_ ? g_ : "?",         \
                        w_ ? w_ : "(bad hex)");                                                     \
             free(g_);                                                                              \
             free(w_);                                                                              \
@@ -78,8 +78,14 @@ static inline char *hex_format(const uint8_t *p, size_t n)
         free(e_);                                                                                  \
     } while (0)
 
-static inline lwm2m_path P1(uint16_t o) { return lwm2m_path_make(1, o, 0, 0, 0); }
-static inline lwm2m_path P2(uint16_t o, uint16_t i) { return lwm2m_path_make(2, o, i, 0, 0); }
+static inline lwm2m_path P1(uint16_t o)
+{
+    return lwm2m_path_make(1, o, 0, 0, 0);
+}
+static inline lwm2m_path P2(uint16_t o, uint16_t i)
+{
+    return lwm2m_path_make(2, o, i, 0, 0);
+}
 static inline lwm2m_path P3(uint16_t o, uint16_t i, uint16_t r)
 {
     return lwm2m_path_make(3, o, i, r, 0);

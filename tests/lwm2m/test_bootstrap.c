@@ -116,7 +116,8 @@ TEST(payloads_decode_back_to_the_configured_values)
         CHECK_INT(g->object == 0 ? lwm2m_bootstrap_security_values(&c, &want, &err)
                                  : lwm2m_bootstrap_server_values(&c, &want, &err),
                   0);
-        CHECK_INT(lwm2m_decode(g->cf, w.payload.data, w.payload.len, &w.path, NULL, NULL, &got, &err), 0);
+        CHECK_INT(
+            lwm2m_decode(g->cf, w.payload.data, w.payload.len, &w.path, NULL, NULL, &got, &err), 0);
         if (!lwm2m_list_same(&want, &got))
             TEST_FAIL_("%s does not decode to the configured values", g->file);
         lwm2m_list_free(&want);

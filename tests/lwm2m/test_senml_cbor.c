@@ -9,7 +9,8 @@
 /* LwM2M Core 1.1.1 §7.4.5 (p. 86): the Device object /3/0 in SenML CBOR. */
 static const char device_3_0[] =
     "90"
-    "a3 21 65 2f 33 2f 30 2f 00 61 30 03 74 4f 70 65 6e 20 4d 6f 62 69 6c 65 20 41 6c 6c 69 61 6e 63 65"
+    "a3 21 65 2f 33 2f 30 2f 00 61 30 03 74 4f 70 65 6e 20 4d 6f 62 69 6c 65 20 41 6c 6c 69 61 6e "
+    "63 65"
     "a2 00 61 31 03 76 4c 69 67 68 74 77 65 69 67 68 74 20 4d 32 4d 20 43 6c 69 65 6e 74"
     "a2 00 61 32 03 69 33 34 35 30 30 30 31 32 33"
     "a2 00 61 33 03 63 31 2e 30"
@@ -34,7 +35,8 @@ static lwm2m_type test_types(const lwm2m_path *p, void *ctx)
     return lwm2m_builtin_type(p, NULL);
 }
 
-static int decode_bytes(const uint8_t *b, size_t n, lwm2m_path base, lwm2m_list *out, lwm2m_err *err)
+static int decode_bytes(const uint8_t *b, size_t n, lwm2m_path base, lwm2m_list *out,
+                        lwm2m_err *err)
 {
     return senml_cbor_decode(b, n, &base, test_types, NULL, out, err);
 }
@@ -157,8 +159,9 @@ TEST(opaque_is_a_byte_string_and_objlnk_uses_the_vlo_label)
     lwm2m_list_add_opaque(&l, P3(0, 1, 5), "\x01\x02", 2);
     lwm2m_list_add_objlnk(&l, P3(0, 1, 17), 21, 0);
     CHECK_INT(senml_cbor_encode(&l, &base, &b, &err), 0);
-    CHECK_HEX(b.data, b.len, "82 a3 21 65 2f 30 2f 31 2f 00 61 35 08 42 01 02"
-                             "   a2 00 62 31 37 63 76 6c 6f 64 32 31 3a 30");
+    CHECK_HEX(b.data, b.len,
+              "82 a3 21 65 2f 30 2f 31 2f 00 61 35 08 42 01 02"
+              "   a2 00 62 31 37 63 76 6c 6f 64 32 31 3a 30");
     lwm2m_list_free(&l);
     lwm2m_buf_free(&b);
 }
@@ -193,8 +196,8 @@ TEST(text_labels_and_unassigned_labels_are_ignored)
 {
     lwm2m_list l = LWM2M_LIST_INIT;
     lwm2m_err err;
-    CHECK_INT(decode_hex("81 a4 00 66 2f 31 2f 30 2f 31 02 18 3c 63 65 78 74 01 18 63 01", P2(1, 0), &l,
-                         &err),
+    CHECK_INT(decode_hex("81 a4 00 66 2f 31 2f 30 2f 31 02 18 3c 63 65 78 74 01 18 63 01", P2(1, 0),
+                         &l, &err),
               0);
     CHECK_INT(find3(&l, 1, 0, 1)->v.i, 60);
     lwm2m_list_free(&l);
@@ -220,7 +223,8 @@ TEST(rejects_declared_lengths_the_payload_cannot_hold)
     /* 2^32 elements announced in 9 bytes: refused before any allocation. */
     CHECK_CONTAINS(reject("9b 00 00 00 01 00 00 00 00", P2(3, 0)), "truncated or overlong");
     CHECK_CONTAINS(reject("81 bb 00 00 00 00 10 00 00 00", P2(3, 0)), "truncated or overlong");
-    CHECK_CONTAINS(reject("81 a1 00 7b ff ff ff ff ff ff ff ff", P2(3, 0)), "truncated or overlong");
+    CHECK_CONTAINS(reject("81 a1 00 7b ff ff ff ff ff ff ff ff", P2(3, 0)),
+                   "truncated or overlong");
 }
 
 TEST(rejects_deep_nesting)
@@ -259,8 +263,10 @@ TEST(rejects_fields_of_the_wrong_cbor_type)
 {
     CHECK_CONTAINS(reject("81 a1 00 01", P2(3, 0)), "n must be a text string");
     CHECK_CONTAINS(reject("81 a2 00 61 30 03 41 55", P2(3, 0)), "vs must be a text string");
-    CHECK_CONTAINS(reject("81 a2 00 66 2f 31 2f 30 2f 36 04 01", P2(1, 0)), "vb must be true or false");
-    CHECK_CONTAINS(reject("81 a2 00 66 2f 30 2f 30 2f 35 08 61 55", P2(0, 0)), "vd must be a byte string");
+    CHECK_CONTAINS(reject("81 a2 00 66 2f 31 2f 30 2f 36 04 01", P2(1, 0)),
+                   "vb must be true or false");
+    CHECK_CONTAINS(reject("81 a2 00 66 2f 30 2f 30 2f 35 08 61 55", P2(0, 0)),
+                   "vd must be a byte string");
     CHECK_CONTAINS(reject("81 a2 00 66 2f 31 2f 30 2f 31 02 f6", P2(1, 0)), "v must be a number");
     CHECK_CONTAINS(reject("81 a2 00 66 2f 31 2f 30 2f 31 f9 00 00 01", P2(1, 0)), "labels must be");
 }
@@ -273,7 +279,8 @@ TEST(rejects_negative_integers_below_int64)
 
 TEST(rejects_more_than_one_value_field)
 {
-    CHECK_CONTAINS(reject("81 a3 00 66 2f 31 2f 30 2f 31 02 01 03 61 31", P2(1, 0)), "more than one value");
+    CHECK_CONTAINS(reject("81 a3 00 66 2f 31 2f 30 2f 31 02 01 03 61 31", P2(1, 0)),
+                   "more than one value");
 }
 
 TEST(rejects_text_that_is_not_utf8)
@@ -285,7 +292,8 @@ TEST(rejects_text_that_is_not_utf8)
 
 TEST(rejects_names_outside_the_request_path_or_not_paths)
 {
-    CHECK_CONTAINS(reject("81 a2 00 66 2f 31 2f 31 2f 31 02 01", P2(1, 0)), "not below the request path");
+    CHECK_CONTAINS(reject("81 a2 00 66 2f 31 2f 31 2f 31 02 01", P2(1, 0)),
+                   "not below the request path");
     CHECK_CONTAINS(reject("81 a2 00 65 31 2f 30 2f 31 02 01", P2(1, 0)), "not an LwM2M path");
 }
 
@@ -298,13 +306,16 @@ TEST(rejects_values_of_the_wrong_type_for_the_resource)
 
 TEST(rejects_sum_and_base_value_labels)
 {
-    CHECK_CONTAINS(reject("81 a2 00 66 2f 31 2f 30 2f 31 05 01", P2(1, 0)), "label 5 is not supported");
-    CHECK_CONTAINS(reject("81 a2 24 01 00 66 2f 31 2f 30 2f 31", P2(1, 0)), "label -5 is not supported");
+    CHECK_CONTAINS(reject("81 a2 00 66 2f 31 2f 30 2f 31 05 01", P2(1, 0)),
+                   "label 5 is not supported");
+    CHECK_CONTAINS(reject("81 a2 24 01 00 66 2f 31 2f 30 2f 31", P2(1, 0)),
+                   "label -5 is not supported");
 }
 
 TEST(rejects_unknown_must_understand_text_labels)
 {
-    CHECK_CONTAINS(reject("81 a2 00 66 2f 31 2f 30 2f 31 62 78 5f 01", P2(1, 0)), "must-understand");
+    CHECK_CONTAINS(reject("81 a2 00 66 2f 31 2f 30 2f 31 62 78 5f 01", P2(1, 0)),
+                   "must-understand");
 }
 
 TEST_MAIN()

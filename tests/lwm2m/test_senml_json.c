@@ -7,17 +7,16 @@
 #include "senml_json.h"
 
 /* LwM2M Core 1.1 §7.4.4: Read /3/0 answered in SenML JSON (one line). */
-static const char device_3_0[] =
-    "[{\"bn\":\"/3/0/\",\"n\":\"0\",\"vs\":\"Open Mobile Alliance\"},"
-    "{\"n\":\"1\",\"vs\":\"Lightweight M2M Client\"},"
-    "{\"n\":\"2\",\"vs\":\"345000123\"},"
-    "{\"n\":\"3\",\"vs\":\"1.0\"},"
-    "{\"n\":\"6/0\",\"v\":1},{\"n\":\"6/1\",\"v\":5},"
-    "{\"n\":\"7/0\",\"v\":3800},{\"n\":\"7/1\",\"v\":5000},"
-    "{\"n\":\"8/0\",\"v\":125},{\"n\":\"8/1\",\"v\":900},"
-    "{\"n\":\"9\",\"v\":100},{\"n\":\"10\",\"v\":15},"
-    "{\"n\":\"11/0\",\"v\":0},{\"n\":\"13\",\"v\":1367491215},"
-    "{\"n\":\"14\",\"vs\":\"+02:00\"},{\"n\":\"16\",\"vs\":\"U\"}]";
+static const char device_3_0[] = "[{\"bn\":\"/3/0/\",\"n\":\"0\",\"vs\":\"Open Mobile Alliance\"},"
+                                 "{\"n\":\"1\",\"vs\":\"Lightweight M2M Client\"},"
+                                 "{\"n\":\"2\",\"vs\":\"345000123\"},"
+                                 "{\"n\":\"3\",\"vs\":\"1.0\"},"
+                                 "{\"n\":\"6/0\",\"v\":1},{\"n\":\"6/1\",\"v\":5},"
+                                 "{\"n\":\"7/0\",\"v\":3800},{\"n\":\"7/1\",\"v\":5000},"
+                                 "{\"n\":\"8/0\",\"v\":125},{\"n\":\"8/1\",\"v\":900},"
+                                 "{\"n\":\"9\",\"v\":100},{\"n\":\"10\",\"v\":15},"
+                                 "{\"n\":\"11/0\",\"v\":0},{\"n\":\"13\",\"v\":1367491215},"
+                                 "{\"n\":\"14\",\"vs\":\"+02:00\"},{\"n\":\"16\",\"vs\":\"U\"}]";
 
 /* Object 5 (in these tests only): every resource is a float. */
 static lwm2m_type test_types(const lwm2m_path *p, void *ctx)
@@ -30,7 +29,8 @@ static lwm2m_type test_types(const lwm2m_path *p, void *ctx)
 
 static int decode(const char *json, lwm2m_path base, lwm2m_list *out, lwm2m_err *err)
 {
-    return senml_json_decode((const uint8_t *)json, strlen(json), &base, test_types, NULL, out, err);
+    return senml_json_decode((const uint8_t *)json, strlen(json), &base, test_types, NULL, out,
+                             err);
 }
 
 static const char *reject(const char *json, lwm2m_path base)
@@ -91,7 +91,7 @@ TEST(base_name_applies_until_replaced)
                      "{\"bn\":\"/1/1/\",\"n\":\"0\",\"v\":2},{\"n\":\"7\",\"vs\":\"U\"},"
                      "{\"bn\":\"\",\"n\":\"/1/2/1\",\"v\":3}]",
                      P1(1), &l, &err),
-             0);
+              0);
     CHECK_INT(find3(&l, 1, 0, 1)->v.i, 60);
     CHECK_INT(find3(&l, 1, 1, 0)->v.i, 2);
     CHECK_STR(vstr(find3(&l, 1, 1, 7)), "U");
@@ -145,10 +145,11 @@ TEST(every_value_type_round_trips)
     lwm2m_list_add_uint(&l, P4(0, 1, 16, 0), 49320);
     lwm2m_list_add_objlnk(&l, P3(0, 1, 17), 21, 0);
     const char *json = encode(&l, P2(0, 1));
-    CHECK_STR(json, "[{\"bn\":\"/0/1/\",\"n\":\"0\",\"vs\":\"coaps://[::1]:5684\"},"
-                    "{\"n\":\"1\",\"vb\":false},{\"n\":\"2\",\"v\":0},{\"n\":\"5\",\"vd\":\"AP8QQg\"},"
-                    "{\"n\":\"10\",\"v\":-5},{\"n\":\"13\",\"v\":2},{\"n\":\"16/0\",\"v\":49320},"
-                    "{\"n\":\"17\",\"vlo\":\"21:0\"}]");
+    CHECK_STR(json,
+              "[{\"bn\":\"/0/1/\",\"n\":\"0\",\"vs\":\"coaps://[::1]:5684\"},"
+              "{\"n\":\"1\",\"vb\":false},{\"n\":\"2\",\"v\":0},{\"n\":\"5\",\"vd\":\"AP8QQg\"},"
+              "{\"n\":\"10\",\"v\":-5},{\"n\":\"13\",\"v\":2},{\"n\":\"16/0\",\"v\":49320},"
+              "{\"n\":\"17\",\"vlo\":\"21:0\"}]");
     lwm2m_list back = LWM2M_LIST_INIT;
     lwm2m_err err;
     CHECK_INT(decode(json, P2(0, 1), &back, &err), 0);
@@ -172,7 +173,8 @@ TEST(floats_are_written_shortest_and_stay_floats)
     lwm2m_err err;
     /* Without a model, "1.0" must still come back as a float. */
     lwm2m_path base = P2(5, 0);
-    CHECK_INT(senml_json_decode((const uint8_t *)json, strlen(json), &base, NULL, NULL, &back, &err), 0);
+    CHECK_INT(
+        senml_json_decode((const uint8_t *)json, strlen(json), &base, NULL, NULL, &back, &err), 0);
     CHECK(lwm2m_list_same(&l, &back));
     lwm2m_list_free(&back);
     lwm2m_list_free(&l);
@@ -205,7 +207,7 @@ TEST(vd_accepts_standard_and_url_alphabets_with_or_without_padding)
     CHECK_INT(decode("[{\"n\":\"/0/0/5\",\"vd\":\"/w==\"},{\"n\":\"/0/0/3\",\"vd\":\"_w\"},"
                      "{\"n\":\"/0/0/4\",\"vd\":\"\"}]",
                      P2(0, 0), &l, &err),
-             0);
+              0);
     CHECK_HEX(find3(&l, 0, 0, 5)->v.bytes.ptr, find3(&l, 0, 0, 5)->v.bytes.len, "FF");
     CHECK_HEX(find3(&l, 0, 0, 3)->v.bytes.ptr, find3(&l, 0, 0, 3)->v.bytes.len, "FF");
     CHECK_INT(find3(&l, 0, 0, 4)->v.bytes.len, 0);
@@ -217,7 +219,8 @@ TEST(strings_are_escaped_and_round_trip)
     lwm2m_list l = LWM2M_LIST_INIT;
     lwm2m_list_add_string(&l, P3(3, 0, 0), "a\"b\\c\n\x01\xc3\xa9", 9);
     const char *json = encode(&l, P2(3, 0));
-    CHECK_STR(json, "[{\"bn\":\"/3/0/\",\"n\":\"0\",\"vs\":\"a\\\"b\\\\c\\u000a\\u0001\xc3\xa9\"}]");
+    CHECK_STR(json,
+              "[{\"bn\":\"/3/0/\",\"n\":\"0\",\"vs\":\"a\\\"b\\\\c\\u000a\\u0001\xc3\xa9\"}]");
     lwm2m_list back = LWM2M_LIST_INIT;
     lwm2m_err err;
     CHECK_INT(decode(json, P2(3, 0), &back, &err), 0);
@@ -230,7 +233,9 @@ TEST(records_without_value_decode_as_none)
 {
     lwm2m_list l = LWM2M_LIST_INIT;
     lwm2m_err err;
-    CHECK_INT(decode("[{\"n\":\"/3/0\"},{\"n\":\"/1/0/1\"}]", lwm2m_path_make(0, 0, 0, 0, 0), &l, &err), 0);
+    CHECK_INT(
+        decode("[{\"n\":\"/3/0\"},{\"n\":\"/1/0/1\"}]", lwm2m_path_make(0, 0, 0, 0, 0), &l, &err),
+        0);
     CHECK_INT(l.len, 2);
     CHECK_INT(l.items[0].type, LWM2M_TYPE_NONE);
     CHECK_INT(l.items[0].path.len, 2);
@@ -241,10 +246,11 @@ TEST(time_and_unit_fields_are_ignored)
 {
     lwm2m_list l = LWM2M_LIST_INIT;
     lwm2m_err err;
-    CHECK_INT(decode("[{\"bt\":1.5e9,\"bu\":\"s\",\"bver\":10,\"n\":\"/1/0/1\",\"t\":-5,\"u\":\"s\","
-                     "\"v\":60,\"x-ext\":{}}]",
-                     P2(1, 0), &l, &err),
-             0);
+    CHECK_INT(
+        decode("[{\"bt\":1.5e9,\"bu\":\"s\",\"bver\":10,\"n\":\"/1/0/1\",\"t\":-5,\"u\":\"s\","
+               "\"v\":60,\"x-ext\":{}}]",
+               P2(1, 0), &l, &err),
+        0);
     CHECK_INT(find3(&l, 1, 0, 1)->v.i, 60);
     lwm2m_list_free(&l);
 }
@@ -309,14 +315,17 @@ TEST(rejects_fields_of_the_wrong_json_type)
     CHECK_CONTAINS(reject("[{\"n\":1,\"v\":1}]", P2(1, 0)), "\"n\" must be a string");
     CHECK_CONTAINS(reject("[{\"bn\":null,\"n\":\"/1/0/1\"}]", P2(1, 0)), "\"bn\" must be a string");
     CHECK_CONTAINS(reject("[{\"n\":\"/1/0/1\",\"v\":\"1\"}]", P2(1, 0)), "\"v\" must be a number");
-    CHECK_CONTAINS(reject("[{\"n\":\"/1/0/6\",\"vb\":1}]", P2(1, 0)), "\"vb\" must be true or false");
+    CHECK_CONTAINS(reject("[{\"n\":\"/1/0/6\",\"vb\":1}]", P2(1, 0)),
+                   "\"vb\" must be true or false");
     CHECK_CONTAINS(reject("[{\"n\":\"/0/0/5\",\"vd\":5}]", P2(0, 0)), "\"vd\" must be a base64");
-    CHECK_CONTAINS(reject("[{\"n\":\"/1/0/1\",\"t\":\"now\",\"v\":1}]", P2(1, 0)), "\"t\" must be a number");
+    CHECK_CONTAINS(reject("[{\"n\":\"/1/0/1\",\"t\":\"now\",\"v\":1}]", P2(1, 0)),
+                   "\"t\" must be a number");
 }
 
 TEST(rejects_more_than_one_value_field)
 {
-    CHECK_CONTAINS(reject("[{\"n\":\"/1/0/7\",\"vs\":\"U\",\"v\":1}]", P2(1, 0)), "more than one value");
+    CHECK_CONTAINS(reject("[{\"n\":\"/1/0/7\",\"vs\":\"U\",\"v\":1}]", P2(1, 0)),
+                   "more than one value");
 }
 
 TEST(rejects_invalid_base64)
@@ -331,13 +340,14 @@ TEST(rejects_malformed_object_links)
 {
     CHECK_CONTAINS(reject("[{\"n\":\"/0/0/17\",\"vlo\":\"21\"}]", P2(0, 0)), "object:instance");
     CHECK_CONTAINS(reject("[{\"n\":\"/0/0/17\",\"vlo\":\"21:x\"}]", P2(0, 0)), "object:instance");
-    CHECK_CONTAINS(reject("[{\"n\":\"/0/0/17\",\"vlo\":\"70000:0\"}]", P2(0, 0)), "object:instance");
+    CHECK_CONTAINS(reject("[{\"n\":\"/0/0/17\",\"vlo\":\"70000:0\"}]", P2(0, 0)),
+                   "object:instance");
 }
 
 TEST(rejects_names_that_are_not_lwm2m_paths)
 {
-    const char *bad[] = {"3/0/1", "/3//1", "/3/0/1/2/3", "/a/0/1", "/65535/0/1", "/3/0/", "/",
-                         "/3/0/123456"};
+    const char *bad[] = {"3/0/1",      "/3//1", "/3/0/1/2/3", "/a/0/1",
+                         "/65535/0/1", "/3/0/", "/",          "/3/0/123456"};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         char json[128];
         snprintf(json, sizeof json, "[{\"n\":\"%s\"}]", bad[k]);
@@ -385,7 +395,9 @@ TEST(failed_decode_leaves_the_list_as_it_was)
     lwm2m_list l = LWM2M_LIST_INIT;
     lwm2m_err err;
     lwm2m_list_add_int(&l, P3(9, 9, 9), 1);
-    CHECK_INT(decode("[{\"n\":\"/1/0/1\",\"v\":1},{\"n\":\"/1/0/1\",\"vs\":\"x\"}]", P2(1, 0), &l, &err), -1);
+    CHECK_INT(
+        decode("[{\"n\":\"/1/0/1\",\"v\":1},{\"n\":\"/1/0/1\",\"vs\":\"x\"}]", P2(1, 0), &l, &err),
+        -1);
     CHECK_INT(l.len, 1);
     lwm2m_list_free(&l);
 }

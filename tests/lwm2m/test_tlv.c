@@ -277,7 +277,9 @@ TEST(length_field_grows_with_the_value)
     v.v.bytes.len = 8;
     check_encoded(&v, "C8 07 08 61 61 61 61 61 61 61 61");
     size_t sizes[] = {255, 256, 65535, 65536};
-    uint8_t expect[][5] = {{0xC8, 0x07, 0xFF}, {0xD0, 0x07, 0x01, 0x00}, {0xD0, 0x07, 0xFF, 0xFF},
+    uint8_t expect[][5] = {{0xC8, 0x07, 0xFF},
+                           {0xD0, 0x07, 0x01, 0x00},
+                           {0xD0, 0x07, 0xFF, 0xFF},
                            {0xD8, 0x07, 0x01, 0x00, 0x00}};
     size_t hlen[] = {3, 4, 4, 5};
     for (int k = 0; k < 4; k++) {
@@ -328,8 +330,9 @@ TEST(instances_and_resources_are_grouped_in_order_of_first_appearance)
     lwm2m_list_add_int(&l, P4(2, 1, 2, 2), 8);
     lwm2m_list_add_int(&l, P3(2, 1, 0), 2);
     CHECK_INT(tlv_encode(&l, &base, &b, &err), 0);
-    CHECK_HEX(b.data, b.len, "08 01 0B  86 02 41 01 07 41 02 08  C1 00 02"
-                             "03 00  C1 00 01");
+    CHECK_HEX(b.data, b.len,
+              "08 01 0B  86 02 41 01 07 41 02 08  C1 00 02"
+              "03 00  C1 00 01");
     lwm2m_list_free(&l);
     lwm2m_buf_free(&b);
 }
@@ -385,7 +388,9 @@ TEST(empty_payload_decodes_to_no_values)
 {
     lwm2m_list l = LWM2M_LIST_INIT;
     lwm2m_err err;
-    CHECK_INT(tlv_decode((const uint8_t *)"", 0, &(lwm2m_path){{0, 1, 0, 0}, 2}, NULL, NULL, &l, &err), 0);
+    CHECK_INT(
+        tlv_decode((const uint8_t *)"", 0, &(lwm2m_path){{0, 1, 0, 0}, 2}, NULL, NULL, &l, &err),
+        0);
     CHECK_INT(l.len, 0);
 }
 
@@ -465,7 +470,8 @@ TEST(rejects_entries_of_the_wrong_kind_for_their_place)
 {
     CHECK_CONTAINS(reject("C1 00 01", P1(1)), "unexpected resource 0 at the top of an object");
     CHECK_CONTAINS(reject("41 00 01", P2(1, 0)), "unexpected resource instance 0 where a resource");
-    CHECK_CONTAINS(reject("08 00 03 08 01 00", P1(1)), "unexpected object instance 1 where a resource");
+    CHECK_CONTAINS(reject("08 00 03 08 01 00", P1(1)),
+                   "unexpected object instance 1 where a resource");
     CHECK_CONTAINS(reject("83 06 C1 00 01", P2(3, 0)), "inside a multiple resource");
     CHECK_CONTAINS(reject("00 00", P3(1, 0, 0)), "in a resource payload");
     CHECK_CONTAINS(reject("C1 00 01", P4(3, 0, 6, 0)), "in a resource instance payload");
@@ -485,9 +491,11 @@ TEST(rejects_repeated_siblings)
     CHECK_CONTAINS(reject("00 00   03 00 C1 00 01", P1(1)), "object instance 0 appears twice");
     CHECK_CONTAINS(reject("C1 00 01 C1 00 02", P2(1, 0)), "resource 0 appears twice");
     CHECK_CONTAINS(reject("80 06 C1 06 01", P2(1, 0)), "resource 6 appears twice");
-    CHECK_CONTAINS(reject("86 06 41 00 01 41 00 05", P2(3, 0)), "resource instance 0 appears twice");
+    CHECK_CONTAINS(reject("86 06 41 00 01 41 00 05", P2(3, 0)),
+                   "resource instance 0 appears twice");
     CHECK_CONTAINS(reject("41 01 05 41 01 06", P3(3, 0, 6)), "resource instance 1 appears twice");
-    CHECK_CONTAINS(reject("41 01 05 83 06 41 02 01", P3(3, 0, 6)), "multiple resource 6 appears twice");
+    CHECK_CONTAINS(reject("41 01 05 83 06 41 02 01", P3(3, 0, 6)),
+                   "multiple resource 6 appears twice");
     CHECK_CONTAINS(reject("C1 06 05 41 02 01", P3(3, 0, 6)), "resource instance 2 appears twice");
     CHECK_CONTAINS(reject("41 01 05 41 01 05", P4(3, 0, 6, 1)), "appears twice");
     CHECK_CONTAINS(reject("00 00 C1 00 01", P2(1, 0)), "resource 0 appears twice");
@@ -532,7 +540,7 @@ TEST(rejects_objlnk_not_four_bytes)
 TEST(rejects_strings_that_are_not_utf8)
 {
     CHECK_CONTAINS(reject("C2 07 C3 28", P2(1, 0)), "not valid UTF-8");
-    CHECK_CONTAINS(reject("C2 07 C0 80", P2(1, 0)), "not valid UTF-8"); /* overlong NUL */
+    CHECK_CONTAINS(reject("C2 07 C0 80", P2(1, 0)), "not valid UTF-8");    /* overlong NUL */
     CHECK_CONTAINS(reject("C3 07 ED A0 80", P2(1, 0)), "not valid UTF-8"); /* surrogate */
 }
 
