@@ -21,6 +21,7 @@
  * same way, as they depend only on the field nodes and the variables.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -614,6 +615,58 @@ static bool is_integral(double d)
     return isfinite(d) && floor(d) == d;
 }
 
+/* A finite double as JavaScript prints it. gql_buf_json_double searches
+ * for the shortest round-tripping form with up to 17 snprintf/strtod
+ * rounds, which dominated the time of list-heavy responses. Most result
+ * numbers are integers or have a few decimals; those are settled here
+ * with integer arithmetic: the first k for which round(d * 10^k) / 10^k
+ * gives d back is the fewest decimals that read back exactly, which (for
+ * magnitudes JavaScript prints without an exponent) is the shortest form.
+ * Division by an exact power of ten is correctly rounded, so the test is
+ * exactly "strtod of this text is d". Anything else goes the slow way. */
+static void write_double(gql_buf *out, double d)
+{
+    static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+    if (is_integral(d) && fabs(d) < 9007199254740992.0) {
+        gql_buf_json_int(out, (int64_t)d);
+        return;
+    }
+    double m = fabs(d);
+    if (m >= 1e-4 && m < 1e9) {
+        /* up to 15 significant digits, where m * 10^k is exact enough for
+         * llround to find the nearest candidate */
+        for (int k = 1; k <= 8 && m * p10[k] < 1e15; k++) {
+            long long n = llround(m * p10[k]);
+            if ((double)n / p10[k] != m)
+                continue;
+            char digits[24], tmp[40];
+            int nd = snprintf(digits, sizeof digits, "%lld", n);
+            size_t o = 0;
+            if (d < 0)
+                tmp[o++] = '-';
+            if (nd <= k) {
+                tmp[o++] = '0';
+                tmp[o++] = '.';
+                for (int i = nd; i < k; i++)
+                    tmp[o++] = '0';
+                memcpy(tmp + o, digits, (size_t)nd);
+                o += (size_t)nd;
+            } else {
+                memcpy(tmp + o, digits, (size_t)(nd - k));
+                o += (size_t)(nd - k);
+                tmp[o++] = '.';
+                memcpy(tmp + o, digits + nd - k, (size_t)k);
+                o += (size_t)k;
+            }
+            while (tmp[o - 1] == '0')
+                o--;
+            gql_buf_put(out, tmp, o);
+            return;
+        }
+    }
+    gql_buf_json_double(out, d);
+}
+
 /* coerceOutputValue of the built-in scalars and enums; custom scalars
  * through their serialize callback. Writes the value or returns false with
  * a field error recorded. */
@@ -697,7 +750,7 @@ static bool serialize_leaf(gql_exec *ex, const gql_type *t, const xfield *f, gql
                         inspect(ex, orig, info));
             return false;
         }
-        gql_buf_json_double(out, d);
+        write_double(out, d);
         return true;
     case GQL_SCALAR_STRING:
         switch (rv.kind) {
@@ -715,7 +768,7 @@ static bool serialize_leaf(gql_exec *ex, const gql_type *t, const xfield *f, gql
         case GQL_RV_FLOAT:
             if (isfinite(rv.u.f)) {
                 gql_buf_putc(out, '"');
-                gql_buf_json_double(out, rv.u.f);
+                write_double(out, rv.u.f);
                 gql_buf_putc(out, '"');
                 return true;
             }
@@ -758,7 +811,7 @@ static bool serialize_leaf(gql_exec *ex, const gql_type *t, const xfield *f, gql
         case GQL_RV_FLOAT:
             if (is_integral(rv.u.f)) {
                 gql_buf_putc(out, '"');
-                gql_buf_json_double(out, rv.u.f);
+                write_double(out, rv.u.f);
                 gql_buf_putc(out, '"');
                 return true;
             }
@@ -791,7 +844,10 @@ static bool serialize_leaf(gql_exec *ex, const gql_type *t, const xfield *f, gql
         gql_buf_json_int(out, orig->u.i);
         return true;
     case GQL_RV_FLOAT:
-        gql_buf_json_double(out, orig->u.f);
+        if (isfinite(orig->u.f))
+            write_double(out, orig->u.f);
+        else
+            gql_buf_json_double(out, orig->u.f);
         return true;
     case GQL_RV_STRING:
         gql_buf_json_string(out, orig->u.s.ptr, orig->u.s.len);
