@@ -143,6 +143,7 @@ typedef struct gql_variable_def {
     gql_value *default_value;  /* NULL when none */
     gql_directive *directives;
     size_t ndirectives;
+    gql_loc name_loc;          /* of the name after the '$' (may be apart: "$ a") */
 } gql_variable_def;
 
 typedef struct gql_operation_def {

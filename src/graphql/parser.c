@@ -470,7 +470,7 @@ static void parse_variable_definitions(parser *p, gql_operation_def *op)
             d.loc = tok_loc(&p->tok);
             d.description = parse_description(p);
             expect(p, GQL_TOK_DOLLAR);
-            d.name = parse_name(p, NULL);
+            d.name = parse_name(p, &d.name_loc);
             expect(p, GQL_TOK_COLON);
             d.type = parse_type_reference(p);
             if (optional(p, GQL_TOK_EQUALS))

@@ -647,6 +647,16 @@ TEST(locations_of_definitions_and_selections)
     done(&p);
 }
 
+TEST(variable_name_location_is_its_own)
+{
+    parsed p;
+    gql_document *d = parse(&p, "query Q(\"d\" $  a: Int) { a }");
+    CHECK(d != NULL);
+    CHECK_INT(d->defs[0].u.operation->vars[0].loc.column, 9);
+    CHECK_INT(d->defs[0].u.operation->vars[0].name_loc.column, 16);
+    done(&p);
+}
+
 TEST(locations_of_variables_and_types)
 {
     parsed p;
