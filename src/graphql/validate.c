@@ -168,8 +168,14 @@ void gql_vpairs_put(gql_arena *ar, gql_vpairs *p, const void *a, const void *b, 
 static void add_error(gql_vctx *c, const char *msg, const gql_loc *locs, size_t n)
 {
     gql_error *e = gql_errors_add(c->errs, n ? &locs[0] : NULL, "%s", msg);
-    for (size_t i = 1; i < n; i++)
-        gql_error_add_loc(c->errs, e, locs[i]);
+    if (n > 1 && e->nlocs == 1) {
+        /* all at once: gql_error_add_loc grows the array one by one, and a
+         * fragment cycle may have thousands of locations */
+        gql_loc *all = GQL_NEWN(c->errs->arena, gql_loc, n);
+        memcpy(all, locs, n * sizeof *all);
+        e->locs = all;
+        e->nlocs = n;
+    }
     c->nerrors++;
 }
 

@@ -117,6 +117,178 @@ static void run_golden(const char *rule)
     }
 }
 
+
+/* ------------------------------------------------------ hand-written cases */
+
+static char *repeat(const char *head, const char *item, size_t n, const char *tail)
+{
+    size_t hl = strlen(head), il = strlen(item), tl = strlen(tail);
+    char *s = malloc(hl + il * n + tl + 1), *p = s;
+    memcpy(p, head, hl);
+    p += hl;
+    for (size_t i = 0; i < n; i++, p += il)
+        memcpy(p, item, il);
+    memcpy(p, tail, tl + 1);
+    return s;
+}
+
+static double seconds_since(clock_t start)
+{
+    return (double)(clock() - start) / CLOCKS_PER_SEC;
+}
+
+TEST(valid_document_reports_no_errors)
+{
+    size_t n = 99;
+    char *got = validate_json("query Q($id: ID) { human(id: $id) { name pets { name ... on Dog { "
+                              "barks } } } }",
+                              &n);
+    CHECK_STR(got, "[]");
+    CHECK_INT(n, 0);
+    free(got);
+}
+
+TEST(errors_are_appended_to_the_list_and_counted)
+{
+    gql_arena a;
+    gql_arena_init(&a, 0);
+    gql_errors errs;
+    gql_errors_init(&errs, &a);
+    gql_errors_add(&errs, NULL, "earlier");
+    const char *q = "{ dog { nam } cat { meow } }";
+    gql_document *doc = gql_parse(q, strlen(q), 0, &errs);
+    CHECK(doc != NULL);
+    if (doc) {
+        CHECK_INT(gql_validate(test_schema(), doc, &errs), 2);
+        CHECK_INT(errs.n, 3);
+        CHECK_STR(errs.head->message, "earlier");
+        CHECK_STR(errs.head->next->message,
+                  "Cannot query field \"nam\" on type \"Dog\". Did you mean \"name\"?");
+        CHECK_STR(errs.tail->message,
+                  "Cannot query field \"meow\" on type \"Cat\". Did you mean \"meows\"?");
+        gql_document_free(doc);
+    }
+    gql_arena_free(&a);
+}
+
+TEST(error_limit_stops_validation_after_100_errors)
+{
+    char *q = repeat("{", " unknown", 150, " }");
+    size_t n = 0;
+    char *got = validate_json(q, &n);
+    CHECK_INT(n, 101);
+    CHECK_CONTAINS(got, "{\"message\":\"Too many validation errors, error limit reached. "
+                        "Validation aborted.\"}]");
+    free(got);
+    free(q);
+}
+
+TEST(undefined_variable_error_points_at_use_and_operation)
+{
+    char *got = validate_json("query Q {\n  dog { doesKnowCommand(dogCommand: $cmd) }\n}", NULL);
+    CHECK_STR(got, "[{\"message\":\"Variable \\\"$cmd\\\" is not defined by operation \\\"Q\\\".\","
+                   "\"locations\":[{\"line\":2,\"column\":37},{\"line\":1,\"column\":1}]}]");
+    free(got);
+}
+
+TEST(int_literals_must_fit_in_32_bits)
+{
+    char *ok = validate_json("{ complicatedArgs { intArgField(intArg: -2147483648) } }", NULL);
+    CHECK_STR(ok, "[]");
+    char *bad = validate_json("{ complicatedArgs { intArgField(intArg: 2147483648) } }", NULL);
+    CHECK_CONTAINS(bad, "Int cannot represent non 32-bit signed integer value: 2147483648");
+    free(ok);
+    free(bad);
+}
+
+TEST(oneof_input_needs_exactly_one_non_null_field)
+{
+    char *two = validate_json("{ oneOfField(input: { stringField: \"a\", intField: 1 }) }", NULL);
+    CHECK_CONTAINS(two, "Within OneOf Input Object type \\\"OneOfInput\\\", exactly one field must "
+                        "be specified, and the value for that field must be non-null.");
+    char *var = validate_json("query ($s: String) { oneOfField(input: { stringField: $s }) }", NULL);
+    CHECK_CONTAINS(var, "Variable \\\"$s\\\" is of type \\\"String\\\" but must be non-nullable to "
+                        "be used for OneOf Input Object \\\"OneOfInput\\\".");
+    free(two);
+    free(var);
+}
+
+TEST(subscription_root_selection_may_not_use_skip_or_include)
+{
+    char *got = validate_json("subscription S($x: Boolean!) { importantEmails @skip(if: $x) }", NULL);
+    CHECK_STR(got, "[{\"message\":\"Subscription \\\"S\\\" must not use `@skip` or `@include` "
+                   "directives in the top level selection.\",\"locations\":[{\"line\":1,\"column\":"
+                   "48}]}]");
+    free(got);
+}
+
+TEST(introspection_nesting_is_limited_like_graphql_js)
+{
+    char *got = validate_json("{ __schema { types { fields { type { fields { type { fields { name } "
+                              "} } } } } } }",
+                              NULL);
+    CHECK_STR(got, "[{\"message\":\"Maximum introspection depth exceeded\",\"locations\":[{\"line\":"
+                   "1,\"column\":3}]}]");
+    free(got);
+}
+
+TEST(repeated_fields_exhaust_the_merge_budget_quickly)
+{
+    char *q = repeat("{ dog {", " name", 20000, " } }");
+    clock_t t = clock();
+    char *got = validate_json(q, NULL);
+    CHECK_STR(got, "[{\"message\":\"Validation aborted.\"}]");
+    CHECK(seconds_since(t) < 10);
+    free(got);
+    free(q);
+}
+
+TEST(fragment_fan_out_is_compared_once_per_pair)
+{
+    /* Expanded naively this is 3^40 field comparisons. */
+    gql_buf b = GQL_BUF_INIT;
+    gql_buf_puts(&b, "{ dog { ...F0 } }\n");
+    for (int i = 0; i < 40; i++)
+        gql_buf_printf(&b,
+                       "fragment F%d on Dog { name mother { ...F%d ...F%d } father { ...F%d } }\n",
+                       i, i + 1, i + 1, i + 1);
+    gql_buf_puts(&b, "fragment F40 on Dog { name }");
+    clock_t t = clock();
+    char *got = validate_json(gql_buf_cstr(&b), NULL);
+    CHECK_STR(got, "[]");
+    CHECK(seconds_since(t) < 10);
+    free(got);
+    gql_buf_free(&b);
+}
+
+TEST(long_fragment_cycle_is_found_without_recursion)
+{
+    /* graphql-js recurses once per fragment; here the depth is unbounded. */
+    gql_buf b = GQL_BUF_INIT;
+    gql_buf_puts(&b, "{ dog { ...F0 } }\n");
+    for (int i = 0; i < 20000; i++)
+        gql_buf_printf(&b, "fragment F%d on Dog { ...F%d }\n", i, (i + 1) % 20000);
+    size_t n = 0;
+    char *got = validate_json(gql_buf_cstr(&b), &n);
+    CHECK_INT(n, 1);
+    CHECK_CONTAINS(got, "Cannot spread fragment \\\"F0\\\" within itself via \\\"F1\\\", ");
+    CHECK_CONTAINS(got, "\\\"F19999\\\".\",\"locations\":[{\"line\":2,\"column\":22},");
+    free(got);
+    gql_buf_free(&b);
+}
+
+TEST(validating_twice_gives_the_same_errors)
+{
+    const char *q = "query ($a: Int, $a: Int) { dog { x: name x: nickname ...F } } "
+                    "fragment F on Cat { meows }";
+    char *first = validate_json(q, NULL);
+    char *second = validate_json(q, NULL);
+    CHECK(strcmp(first, "[]") != 0);
+    CHECK_STR(second, first);
+    free(first);
+    free(second);
+}
+
 #define GOLDEN(rule)                                                                               \
     TEST(golden_##rule)                                                                            \
     {                                                                                              \
