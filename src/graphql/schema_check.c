@@ -8,11 +8,9 @@
  *     root types, names, field and argument kinds, interface
  *     implementations, union members, enum values, input objects (@oneOf,
  *     deprecated required inputs, input object cycles without a finite
- *     value).
- * Messages are graphql-js's. graphql-js visits the document once with all
- * rules in parallel; here each rule walks the document in turn, so with
- * several errors of different rules the order can differ (the set of
- * errors is the same).
+ *     value), default values (valid for their type, no cycles through
+ *     input object field defaults).
+ * Messages, locations and the order of errors are graphql-js's.
  */
 #include "schema.h"
 #include "schema_internal.h"
@@ -261,69 +259,20 @@ static void print_type_ref(gql_buf *out, const gql_type_ref *r)
     }
 }
 
-/* ------------------------------------------- walking directive usages */
-
-/* Where directives are used in a type-system document; `group` is the
- * type name (or "schema") for definition-level directives, whose
- * definition and extensions count as one location (graphql-js
- * UniqueDirectivesPerLocation), NULL elsewhere. */
-typedef void (*dir_site_fn)(gql_sbuild *b, const gql_directive *dirs, size_t n, int location,
-                            const char *group, void *ctx);
-
-static int type_location(gql_definition_kind k)
-{
-    switch (k) {
-    case GQL_DEF_SCHEMA:
-        return GQL_DL_SCHEMA;
-    case GQL_DEF_SCALAR:
-        return GQL_DL_SCALAR;
-    case GQL_DEF_OBJECT:
-        return GQL_DL_OBJECT;
-    case GQL_DEF_INTERFACE:
-        return GQL_DL_INTERFACE;
-    case GQL_DEF_UNION:
-        return GQL_DL_UNION;
-    case GQL_DEF_ENUM:
-        return GQL_DL_ENUM;
-    case GQL_DEF_INPUT_OBJECT:
-        return GQL_DL_INPUT_OBJECT;
-    default:
-        return GQL_DL_COUNT; /* DIRECTIVE_DEFINITION */
-    }
-}
-
-static void walk_args(gql_sbuild *b, const gql_input_value_def *args, size_t n, int location,
-                      dir_site_fn fn, void *ctx)
-{
-    for (size_t i = 0; i < n; i++)
-        fn(b, args[i].directives, args[i].ndirectives, location, NULL, ctx);
-}
-
-static void walk_directive_sites(gql_sbuild *b, dir_site_fn fn, void *ctx)
-{
-    for (size_t i = 0; i < b->doc->ndefs; i++) {
-        const gql_definition *d = &b->doc->defs[i];
-        if (d->kind == GQL_DEF_OPERATION || d->kind == GQL_DEF_FRAGMENT)
-            continue;
-        const gql_type_def *td = tdef(d);
-        fn(b, td->directives, td->ndirectives, type_location(d->kind),
-           d->kind == GQL_DEF_DIRECTIVE ? NULL : d->kind == GQL_DEF_SCHEMA ? "" : td->name, ctx);
-        for (size_t j = 0; j < td->nfields; j++) {
-            /* graphql-js visits a field's arguments before its directives */
-            walk_args(b, td->fields[j].args, td->fields[j].nargs, GQL_DL_ARGUMENT_DEFINITION, fn,
-                      ctx);
-            fn(b, td->fields[j].directives, td->fields[j].ndirectives, GQL_DL_FIELD_DEFINITION,
-               NULL, ctx);
-        }
-        for (size_t j = 0; j < td->nvalues; j++)
-            fn(b, td->values[j].directives, td->values[j].ndirectives, GQL_DL_ENUM_VALUE, NULL,
-               ctx);
-        walk_args(b, td->input_fields, td->ninput_fields, GQL_DL_INPUT_FIELD_DEFINITION, fn, ctx);
-        walk_args(b, td->args, td->nargs, GQL_DL_ARGUMENT_DEFINITION, fn, ctx);
-    }
-}
-
 /* ----------------------------------------------------------- SDL rules */
+
+/* graphql-js runs the SDL rules in parallel over one visit of the
+ * document, so errors come out in visiting order: on entering each node,
+ * every rule interested in it, in specifiedSDLRules order; then its
+ * children in graphql-js's key order (QueryDocumentKeys); then leave
+ * hooks. The walk below keeps that order so error lists match. */
+typedef struct sdl_walk {
+    gql_sbuild *b;
+    names known;   /* standard + defined type names (KnownTypeNames) */
+    names defined; /* defined type names (PossibleTypeExtensions) */
+    const gql_root_op_def *ops[3];
+    size_t nschema_defs;
+} sdl_walk;
 
 static void executable_definitions(gql_sbuild *b)
 {
@@ -338,16 +287,6 @@ static void executable_definitions(gql_sbuild *b)
             ERR(b, &d->loc, "The \"%s\" fragment is not a type-system definition: a schema "
                 "cannot contain executable definitions.", d->u.fragment->name);
         }
-    }
-}
-
-static void lone_schema_definition(gql_sbuild *b)
-{
-    size_t seen = 0;
-    for (size_t i = 0; i < b->doc->ndefs; i++) {
-        const gql_definition *d = &b->doc->defs[i];
-        if (d->kind == GQL_DEF_SCHEMA && !tdef(d)->extension && seen++)
-            ERR(b, &tdef(d)->loc, "Must provide only one schema definition.");
     }
 }
 
@@ -378,50 +317,51 @@ static gql_loc root_op_keyword_loc(const gql_sbuild *b, const gql_root_op_def *o
     return loc;
 }
 
-static void unique_operation_types(gql_sbuild *b)
+/* LoneSchemaDefinition */
+static void lone_schema_definition(sdl_walk *w, const gql_definition *d)
 {
-    const gql_root_op_def *seen[3] = {NULL, NULL, NULL};
-    for (size_t i = 0; i < b->doc->ndefs; i++) {
-        const gql_definition *d = &b->doc->defs[i];
-        if (d->kind != GQL_DEF_SCHEMA)
+    if (d->kind == GQL_DEF_SCHEMA && !tdef(d)->extension && w->nschema_defs++)
+        ERR(w->b, &tdef(d)->loc, "Must provide only one schema definition.");
+}
+
+/* UniqueOperationTypes */
+static void unique_operation_types(sdl_walk *w, const gql_definition *d)
+{
+    if (d->kind != GQL_DEF_SCHEMA)
+        return;
+    for (size_t j = 0; j < tdef(d)->nroot_ops; j++) {
+        const gql_root_op_def *op = &tdef(d)->root_ops[j];
+        if (!w->ops[op->op]) {
+            w->ops[op->op] = op;
             continue;
-        for (size_t j = 0; j < tdef(d)->nroot_ops; j++) {
-            const gql_root_op_def *op = &tdef(d)->root_ops[j];
-            if (seen[op->op]) {
-                gql_loc first = root_op_keyword_loc(b, seen[op->op]);
-                gql_error *e = ERR(b, &first, "There can be only one %s type in schema.",
-                                   gql_operation_type_name(op->op));
-                gql_error_add_loc(b->errs, e, root_op_keyword_loc(b, op));
-            } else {
-                seen[op->op] = op;
-            }
+        }
+        gql_loc first = root_op_keyword_loc(w->b, w->ops[op->op]);
+        gql_error *e = ERR(w->b, &first, "There can be only one %s type in schema.",
+                           gql_operation_type_name(op->op));
+        gql_error_add_loc(w->b->errs, e, root_op_keyword_loc(w->b, op));
+    }
+}
+
+/* UniqueTypeNames */
+static void unique_type_name(sdl_walk *w, size_t i)
+{
+    const gql_document *doc = w->b->doc;
+    const gql_definition *d = &doc->defs[i];
+    if (!is_type_kind(d->kind) || tdef(d)->extension)
+        return;
+    for (size_t j = 0; j < i; j++) {
+        const gql_definition *p = &doc->defs[j];
+        if (is_type_kind(p->kind) && !tdef(p)->extension &&
+            strcmp(tdef(p)->name, tdef(d)->name) == 0) {
+            gql_error *e = ERR(w->b, &tdef(p)->name_loc,
+                               "There can be only one type named \"%s\".", tdef(d)->name);
+            gql_error_add_loc(w->b->errs, e, tdef(d)->name_loc);
+            return;
         }
     }
 }
 
-static void unique_type_names(gql_sbuild *b)
-{
-    for (size_t i = 0; i < b->doc->ndefs; i++) {
-        const gql_definition *d = &b->doc->defs[i];
-        if (!is_type_kind(d->kind) || tdef(d)->extension)
-            continue;
-        for (size_t j = 0; j < i; j++) {
-            const gql_definition *p = &b->doc->defs[j];
-            if (is_type_kind(p->kind) && !tdef(p)->extension &&
-                strcmp(tdef(p)->name, tdef(d)->name) == 0) {
-                gql_error *e = ERR(b, &tdef(p)->name_loc,
-                                   "There can be only one type named \"%s\".", tdef(d)->name);
-                gql_error_add_loc(b->errs, e, tdef(d)->name_loc);
-                break;
-            }
-        }
-    }
-}
-
-/* Members (fields, values) defined by a type definition or extension with
- * the same name earlier in the document: the first such, or NULL. */
-typedef const char *(*member_name_fn)(const gql_type_def *td, size_t j, gql_loc *loc);
-
+/* Fields (or input fields) and enum values of a definition or extension. */
 static const char *field_name(const gql_type_def *td, size_t j, gql_loc *loc)
 {
     if (td->ninput_fields) {
@@ -443,6 +383,8 @@ static const char *value_name(const gql_type_def *td, size_t j, gql_loc *loc)
     return td->values[j].name;
 }
 
+/* The first member named `member` defined before member `upto_j` of
+ * definition `upto_def` by a definition or extension of the same type. */
 static bool find_earlier_member(gql_sbuild *b, size_t upto_def, size_t upto_j, const char *type,
                                 gql_definition_kind kind, bool values, const char *member,
                                 gql_loc *found)
@@ -466,28 +408,28 @@ static bool find_earlier_member(gql_sbuild *b, size_t upto_def, size_t upto_j, c
     return false;
 }
 
-static void unique_members(gql_sbuild *b, bool values)
+/* UniqueEnumValueNames (values) and UniqueFieldDefinitionNames. */
+static void unique_members(sdl_walk *w, size_t i, bool values)
 {
-    for (size_t i = 0; i < b->doc->ndefs; i++) {
-        const gql_definition *d = &b->doc->defs[i];
-        bool fits = values ? d->kind == GQL_DEF_ENUM
-                           : d->kind == GQL_DEF_OBJECT || d->kind == GQL_DEF_INTERFACE ||
-                                 d->kind == GQL_DEF_INPUT_OBJECT;
-        if (!fits)
+    gql_sbuild *b = w->b;
+    const gql_definition *d = &b->doc->defs[i];
+    bool fits = values ? d->kind == GQL_DEF_ENUM
+                       : d->kind == GQL_DEF_OBJECT || d->kind == GQL_DEF_INTERFACE ||
+                             d->kind == GQL_DEF_INPUT_OBJECT;
+    if (!fits)
+        return;
+    const gql_type_def *td = tdef(d);
+    size_t n = values ? td->nvalues : nfields_of(td);
+    for (size_t j = 0; j < n; j++) {
+        gql_loc loc, first;
+        const char *name = values ? value_name(td, j, &loc) : field_name(td, j, &loc);
+        if (!find_earlier_member(b, i, j, td->name, d->kind, values, name, &first))
             continue;
-        const gql_type_def *td = tdef(d);
-        size_t n = values ? td->nvalues : nfields_of(td);
-        for (size_t j = 0; j < n; j++) {
-            gql_loc loc, first;
-            const char *name = values ? value_name(td, j, &loc) : field_name(td, j, &loc);
-            if (!find_earlier_member(b, i, j, td->name, d->kind, values, name, &first))
-                continue;
-            gql_error *e = values ? ERR(b, &first, "Enum value \"%s.%s\" can only be defined once.",
-                                        td->name, name)
-                                  : ERR(b, &first, "Field \"%s.%s\" can only be defined once.",
-                                        td->name, name);
-            gql_error_add_loc(b->errs, e, loc);
-        }
+        gql_error *e = values ? ERR(b, &first, "Enum value \"%s.%s\" can only be defined once.",
+                                    td->name, name)
+                              : ERR(b, &first, "Field \"%s.%s\" can only be defined once.",
+                                    td->name, name);
+        gql_error_add_loc(b->errs, e, loc);
     }
 }
 
@@ -511,89 +453,59 @@ static void unique_args_of(gql_sbuild *b, const char *parent, const gql_input_va
     }
 }
 
-static void unique_argument_definition_names(gql_sbuild *b)
+/* UniqueArgumentDefinitionNames */
+static void unique_argument_definition_names(sdl_walk *w, const gql_definition *d)
 {
-    for (size_t i = 0; i < b->doc->ndefs; i++) {
-        const gql_definition *d = &b->doc->defs[i];
-        if (d->kind == GQL_DEF_DIRECTIVE) {
-            const char *parent = gql_arena_printf(b->tmp, "@%s", tdef(d)->name);
-            unique_args_of(b, parent, tdef(d)->args, tdef(d)->nargs);
-        } else if (d->kind == GQL_DEF_OBJECT || d->kind == GQL_DEF_INTERFACE) {
-            for (size_t j = 0; j < tdef(d)->nfields; j++) {
-                const gql_field_def_node *f = &tdef(d)->fields[j];
-                const char *parent = gql_arena_printf(b->tmp, "%s.%s", tdef(d)->name, f->name);
-                unique_args_of(b, parent, f->args, f->nargs);
-            }
+    gql_sbuild *b = w->b;
+    if (d->kind == GQL_DEF_DIRECTIVE && !tdef(d)->extension) {
+        const char *parent = gql_arena_printf(b->tmp, "@%s", tdef(d)->name);
+        unique_args_of(b, parent, tdef(d)->args, tdef(d)->nargs);
+    } else if (d->kind == GQL_DEF_OBJECT || d->kind == GQL_DEF_INTERFACE) {
+        for (size_t j = 0; j < tdef(d)->nfields; j++) {
+            const gql_field_def_node *f = &tdef(d)->fields[j];
+            const char *parent = gql_arena_printf(b->tmp, "%s.%s", tdef(d)->name, f->name);
+            unique_args_of(b, parent, f->args, f->nargs);
         }
     }
 }
 
-static void unique_directive_names(gql_sbuild *b)
+/* UniqueDirectiveNames */
+static void unique_directive_name(sdl_walk *w, size_t i)
 {
-    for (size_t i = 0; i < b->doc->ndefs; i++) {
-        const gql_definition *d = &b->doc->defs[i];
-        if (d->kind != GQL_DEF_DIRECTIVE || tdef(d)->extension)
-            continue;
-        for (size_t j = 0; j < i; j++) {
-            const gql_definition *p = &b->doc->defs[j];
-            if (p->kind == GQL_DEF_DIRECTIVE && !tdef(p)->extension && strcmp(tdef(p)->name, tdef(d)->name) == 0) {
-                gql_error *e = ERR(b, &tdef(p)->name_loc,
-                                   "There can be only one directive named \"@%s\".", tdef(d)->name);
-                gql_error_add_loc(b->errs, e, tdef(d)->name_loc);
-                break;
-            }
+    const gql_document *doc = w->b->doc;
+    const gql_definition *d = &doc->defs[i];
+    if (d->kind != GQL_DEF_DIRECTIVE || tdef(d)->extension)
+        return;
+    for (size_t j = 0; j < i; j++) {
+        const gql_definition *p = &doc->defs[j];
+        if (p->kind == GQL_DEF_DIRECTIVE && !tdef(p)->extension &&
+            strcmp(tdef(p)->name, tdef(d)->name) == 0) {
+            gql_error *e = ERR(w->b, &tdef(p)->name_loc,
+                               "There can be only one directive named \"@%s\".", tdef(d)->name);
+            gql_error_add_loc(w->b->errs, e, tdef(d)->name_loc);
+            return;
         }
     }
 }
 
 /* KnownTypeNames */
-static void known_type(gql_sbuild *b, const names *known, const char *name, gql_loc loc)
+static void known_type(sdl_walk *w, const char *name, gql_loc loc)
 {
-    if (names_has(known, name))
+    if (names_has(&w->known, name))
         return;
     gql_buf msg = GQL_BUF_INIT;
     gql_buf_printf(&msg, "Unknown type \"%s\".", name);
-    gql_did_you_mean(&msg, name, known->v, known->n);
-    ERR(b, &loc, "%s", gql_buf_cstr(&msg));
+    gql_did_you_mean(&msg, name, w->known.v, w->known.n);
+    ERR(w->b, &loc, "%s", gql_buf_cstr(&msg));
     gql_buf_free(&msg);
 }
 
-static void known_type_ref(gql_sbuild *b, const names *known, const gql_type_ref *r)
+static void known_type_ref(sdl_walk *w, const gql_type_ref *r)
 {
     while (r && r->kind != GQL_TYPE_REF_NAMED)
         r = r->of;
     if (r)
-        known_type(b, known, r->name, r->loc);
-}
-
-static void known_arg_types(gql_sbuild *b, const names *known, const gql_input_value_def *a,
-                            size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        known_type_ref(b, known, a[i].type);
-}
-
-static void known_type_names(gql_sbuild *b)
-{
-    names known = type_names(b, true);
-    for (size_t i = 0; i < b->doc->ndefs; i++) {
-        const gql_definition *d = &b->doc->defs[i];
-        if (d->kind == GQL_DEF_OPERATION || d->kind == GQL_DEF_FRAGMENT)
-            continue;
-        const gql_type_def *td = tdef(d);
-        for (size_t j = 0; j < td->nroot_ops; j++)
-            known_type(b, &known, td->root_ops[j].type.name, td->root_ops[j].type.loc);
-        for (size_t j = 0; j < td->ninterfaces; j++)
-            known_type(b, &known, td->interfaces[j].name, td->interfaces[j].loc);
-        for (size_t j = 0; j < td->nfields; j++) {
-            known_arg_types(b, &known, td->fields[j].args, td->fields[j].nargs);
-            known_type_ref(b, &known, td->fields[j].type);
-        }
-        for (size_t j = 0; j < td->nmembers; j++)
-            known_type(b, &known, td->members[j].name, td->members[j].loc);
-        known_arg_types(b, &known, td->input_fields, td->ninput_fields);
-        known_arg_types(b, &known, td->args, td->nargs);
-    }
+        known_type(w, r->name, r->loc);
 }
 
 static const char *location_name(int location)
@@ -612,84 +524,166 @@ static bool directive_allows(const gql_type_def *def, int location)
     return location == GQL_DL_COUNT && strcmp(def->name, "deprecated") == 0;
 }
 
-static void known_directives_at(gql_sbuild *b, const gql_directive *dirs, size_t n, int location,
-                                const char *group, void *ctx)
+/* KnownDirectives */
+static void known_directive(sdl_walk *w, const gql_directive *dir, int location)
 {
-    (void)group;
-    (void)ctx;
-    for (size_t i = 0; i < n; i++) {
-        const gql_type_def *def = directive_def(b, dirs[i].name);
-        if (!def)
-            ERR(b, &dirs[i].loc, "Unknown directive \"@%s\".", dirs[i].name);
-        else if (!directive_allows(def, location))
-            ERR(b, &dirs[i].loc, "Directive \"@%s\" may not be used on %s.", dirs[i].name,
-                location_name(location));
+    const gql_type_def *def = directive_def(w->b, dir->name);
+    if (!def)
+        ERR(w->b, &dir->loc, "Unknown directive \"@%s\".", dir->name);
+    else if (!directive_allows(def, location))
+        ERR(w->b, &dir->loc, "Directive \"@%s\" may not be used on %s.", dir->name,
+            location_name(location));
+}
+
+/* KnownArgumentNamesOnDirectives */
+static void known_directive_args(sdl_walk *w, const gql_directive *dir)
+{
+    const gql_type_def *def = directive_def(w->b, dir->name);
+    if (!def)
+        return;
+    const char **known = GQL_NEWN(w->b->tmp, const char *, def->nargs + 1);
+    for (size_t k = 0; k < def->nargs; k++)
+        known[k] = def->args[k].name;
+    for (size_t j = 0; j < dir->nargs; j++) {
+        const char *name = dir->args[j].name;
+        bool found = false;
+        for (size_t k = 0; k < def->nargs && !found; k++)
+            found = strcmp(known[k], name) == 0;
+        if (found)
+            continue;
+        gql_buf msg = GQL_BUF_INIT;
+        gql_buf_printf(&msg, "Unknown argument \"%s\" on directive \"@%s\".", name, dir->name);
+        gql_did_you_mean(&msg, name, known, def->nargs);
+        ERR(w->b, &dir->args[j].loc, "%s", gql_buf_cstr(&msg));
+        gql_buf_free(&msg);
     }
 }
 
-/* UniqueDirectivesPerLocation: a definition and its extensions share the
- * set of seen directives, so each group is checked once, at its first site. */
-typedef struct seen_dirs {
-    const gql_directive **v;
-    size_t n, cap;
-} seen_dirs;
+/* UniqueArgumentNames */
+static void unique_directive_args(sdl_walk *w, const gql_directive *dir)
+{
+    const gql_argument *a = dir->args;
+    for (size_t j = 0; j < dir->nargs; j++) {
+        bool first = true;
+        for (size_t k = 0; k < j && first; k++)
+            first = strcmp(a[k].name, a[j].name) != 0;
+        size_t count = 0;
+        for (size_t k = j; k < dir->nargs; k++)
+            count += strcmp(a[k].name, a[j].name) == 0;
+        if (!first || count < 2)
+            continue;
+        gql_error *e = ERR(w->b, &a[j].loc, "There can be only one argument named \"%s\".",
+                           a[j].name);
+        for (size_t k = j + 1; k < dir->nargs; k++)
+            if (strcmp(a[k].name, a[j].name) == 0)
+                gql_error_add_loc(w->b->errs, e, a[k].loc);
+    }
+}
 
-static void check_unique_dirs(gql_sbuild *b, seen_dirs *seen, const gql_directive *dirs, size_t n)
+/* UniqueInputFieldNames, reported at each repeated field in visiting order. */
+static void unique_input_fields(sdl_walk *w, const gql_value *v)
+{
+    if (!v)
+        return;
+    if (v->kind == GQL_VALUE_LIST) {
+        for (size_t i = 0; i < v->u.list.n; i++)
+            unique_input_fields(w, v->u.list.items[i]);
+        return;
+    }
+    if (v->kind != GQL_VALUE_OBJECT)
+        return;
+    const gql_object_field *f = v->u.object.fields;
+    for (size_t i = 0; i < v->u.object.n; i++) {
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(f[j].name, f[i].name) == 0) {
+                gql_error *e = ERR(w->b, &f[j].loc,
+                                   "There can be only one input field named \"%s\".", f[i].name);
+                gql_error_add_loc(w->b->errs, e, f[i].loc);
+                break;
+            }
+        unique_input_fields(w, f[i].value);
+    }
+}
+
+/* ProvidedRequiredArgumentsOnDirectives (on leaving the directive) */
+static void required_directive_args(sdl_walk *w, const gql_directive *dir)
+{
+    const gql_type_def *def = directive_def(w->b, dir->name);
+    for (size_t k = 0; def && k < def->nargs; k++) {
+        const gql_input_value_def *a = &def->args[k];
+        if (a->type->kind != GQL_TYPE_REF_NON_NULL || a->default_value)
+            continue;
+        bool given = false;
+        for (size_t j = 0; j < dir->nargs && !given; j++)
+            given = strcmp(dir->args[j].name, a->name) == 0;
+        if (given)
+            continue;
+        gql_buf t = GQL_BUF_INIT;
+        print_type_ref(&t, a->type);
+        ERR(w->b, &dir->loc,
+            "Argument \"@%s(%s:)\" of type \"%s\" is required, but it was not provided.",
+            dir->name, a->name, gql_buf_cstr(&t));
+        gql_buf_free(&t);
+    }
+}
+
+static void visit_directives(sdl_walk *w, const gql_directive *dirs, size_t n, int location)
 {
     for (size_t i = 0; i < n; i++) {
-        const gql_type_def *def = directive_def(b, dirs[i].name);
-        if (!def || def->repeatable)
+        known_directive(w, &dirs[i], location);
+        known_directive_args(w, &dirs[i]);
+        unique_directive_args(w, &dirs[i]);
+        for (size_t j = 0; j < dirs[i].nargs; j++)
+            unique_input_fields(w, dirs[i].args[j].value);
+        required_directive_args(w, &dirs[i]);
+    }
+}
+
+/* UniqueDirectivesPerLocation. A schema definition and its extensions, a
+ * type's definition and extensions, and a directive's definition and
+ * extensions each count as one location: `group` is the first definition
+ * index of the group to look back to (i itself for other nodes). */
+static const gql_directive *seen_directive(const gql_directive *dirs, size_t n, const char *name)
+{
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(dirs[k].name, name) == 0)
+            return &dirs[k];
+    return NULL;
+}
+
+static bool same_group(const gql_definition *a, const gql_definition *d)
+{
+    if (a->kind == GQL_DEF_OPERATION || a->kind == GQL_DEF_FRAGMENT)
+        return false;
+    if (d->kind == GQL_DEF_SCHEMA || a->kind == GQL_DEF_SCHEMA)
+        return a->kind == d->kind;
+    if ((a->kind == GQL_DEF_DIRECTIVE) != (d->kind == GQL_DEF_DIRECTIVE))
+        return false;
+    return strcmp(tdef(a)->name, tdef(d)->name) == 0;
+}
+
+static void unique_directives_at(sdl_walk *w, const gql_directive *dirs, size_t n,
+                                 const gql_definition *def_group, size_t def_index)
+{
+    for (size_t k = 0; k < n; k++) {
+        const gql_type_def *dd = directive_def(w->b, dirs[k].name);
+        if (!dd || dd->repeatable)
             continue;
         const gql_directive *prev = NULL;
-        for (size_t j = 0; j < seen->n && !prev; j++)
-            if (strcmp(seen->v[j]->name, dirs[i].name) == 0)
-                prev = seen->v[j];
-        if (prev) {
-            gql_error *e = ERR(b, &prev->loc,
-                               "The directive \"@%s\" can only be used once at this location.",
-                               dirs[i].name);
-            gql_error_add_loc(b->errs, e, dirs[i].loc);
+        for (size_t j = 0; def_group && j < def_index && !prev; j++) {
+            const gql_definition *p = &w->b->doc->defs[j];
+            if (same_group(p, def_group))
+                prev = seen_directive(tdef(p)->directives, tdef(p)->ndirectives, dirs[k].name);
+        }
+        if (!prev)
+            prev = seen_directive(dirs, k, dirs[k].name);
+        if (!prev)
             continue;
-        }
-        if (seen->n == seen->cap) {
-            size_t cap = seen->cap ? seen->cap * 2 : 8;
-            seen->v = gql_arena_grow(b->tmp, seen->v, seen->n, cap, sizeof *seen->v);
-            seen->cap = cap;
-        }
-        seen->v[seen->n++] = &dirs[i];
+        gql_error *e = ERR(w->b, &prev->loc,
+                           "The directive \"@%s\" can only be used once at this location.",
+                           dirs[k].name);
+        gql_error_add_loc(w->b->errs, e, dirs[k].loc);
     }
-}
-
-static bool same_group(const gql_definition *d, const char *group)
-{
-    if (d->kind == GQL_DEF_OPERATION || d->kind == GQL_DEF_FRAGMENT || d->kind == GQL_DEF_DIRECTIVE)
-        return false;
-    if (d->kind == GQL_DEF_SCHEMA)
-        return group[0] == '\0';
-    return group[0] && strcmp(d->u.type_def->name, group) == 0;
-}
-
-static void unique_dirs_at(gql_sbuild *b, const gql_directive *dirs, size_t n, int location,
-                           const char *group, void *ctx)
-{
-    (void)location;
-    (void)ctx;
-    seen_dirs seen = {0};
-    if (!group) {
-        check_unique_dirs(b, &seen, dirs, n);
-        return;
-    }
-    /* Only the group's first definition checks it, across all members. */
-    size_t first = b->doc->ndefs;
-    for (size_t i = 0; i < b->doc->ndefs && first == b->doc->ndefs; i++)
-        if (same_group(&b->doc->defs[i], group))
-            first = i;
-    if (first == b->doc->ndefs || b->doc->defs[first].u.type_def->directives != dirs)
-        return;
-    for (size_t i = first; i < b->doc->ndefs; i++)
-        if (same_group(&b->doc->defs[i], group))
-            check_unique_dirs(b, &seen, b->doc->defs[i].u.type_def->directives,
-                              b->doc->defs[i].u.type_def->ndirectives);
 }
 
 static const char *kind_word(gql_definition_kind k)
@@ -710,197 +704,145 @@ static const char *kind_word(gql_definition_kind k)
     }
 }
 
-static void possible_type_extensions(gql_sbuild *b)
+/* PossibleTypeExtensions */
+static void possible_type_extension(sdl_walk *w, const gql_definition *d)
 {
-    names defined = type_names(b, false);
-    for (size_t i = 0; i < b->doc->ndefs; i++) {
-        const gql_definition *d = &b->doc->defs[i];
-        if (!is_type_kind(d->kind) || !tdef(d)->extension)
-            continue;
-        const gql_definition *def = NULL;
-        for (size_t j = 0; j < b->doc->ndefs && !def; j++) {
-            const gql_definition *p = &b->doc->defs[j];
-            if (is_type_kind(p->kind) && !tdef(p)->extension &&
-                strcmp(tdef(p)->name, tdef(d)->name) == 0)
-                def = p;
-        }
-        if (!def) {
-            gql_buf msg = GQL_BUF_INIT;
-            gql_buf_printf(&msg, "Cannot extend type \"%s\" because it is not defined.",
-                           tdef(d)->name);
-            gql_did_you_mean(&msg, tdef(d)->name, defined.v, defined.n);
-            ERR(b, &tdef(d)->name_loc, "%s", gql_buf_cstr(&msg));
-            gql_buf_free(&msg);
-        } else if (def->kind != d->kind) {
-            gql_error *e = ERR(b, &tdef(def)->loc, "Cannot extend non-%s type \"%s\".",
-                               kind_word(d->kind), tdef(d)->name);
-            gql_error_add_loc(b->errs, e, tdef(d)->loc);
-        }
-    }
-}
-
-static void known_args_at(gql_sbuild *b, const gql_directive *dirs, size_t n, int location,
-                          const char *group, void *ctx)
-{
-    (void)location;
-    (void)group;
-    (void)ctx;
-    for (size_t i = 0; i < n; i++) {
-        const gql_type_def *def = directive_def(b, dirs[i].name);
-        if (!def)
-            continue;
-        const char **known = GQL_NEWN(b->tmp, const char *, def->nargs + 1);
-        for (size_t k = 0; k < def->nargs; k++)
-            known[k] = def->args[k].name;
-        for (size_t j = 0; j < dirs[i].nargs; j++) {
-            const char *name = dirs[i].args[j].name;
-            bool found = false;
-            for (size_t k = 0; k < def->nargs && !found; k++)
-                found = strcmp(known[k], name) == 0;
-            if (found)
-                continue;
-            gql_buf msg = GQL_BUF_INIT;
-            gql_buf_printf(&msg, "Unknown argument \"%s\" on directive \"@%s\".", name,
-                           dirs[i].name);
-            gql_did_you_mean(&msg, name, known, def->nargs);
-            ERR(b, &dirs[i].args[j].loc, "%s", gql_buf_cstr(&msg));
-            gql_buf_free(&msg);
-        }
-    }
-}
-
-static void unique_args_at(gql_sbuild *b, const gql_directive *dirs, size_t n, int location,
-                           const char *group, void *ctx)
-{
-    (void)location;
-    (void)group;
-    (void)ctx;
-    for (size_t i = 0; i < n; i++) {
-        const gql_argument *a = dirs[i].args;
-        for (size_t j = 0; j < dirs[i].nargs; j++) {
-            bool first = true;
-            for (size_t k = 0; k < j && first; k++)
-                first = strcmp(a[k].name, a[j].name) != 0;
-            size_t count = 0;
-            for (size_t k = j; k < dirs[i].nargs; k++)
-                count += strcmp(a[k].name, a[j].name) == 0;
-            if (!first || count < 2)
-                continue;
-            gql_error *e = ERR(b, &a[j].loc, "There can be only one argument named \"%s\".",
-                               a[j].name);
-            for (size_t k = j + 1; k < dirs[i].nargs; k++)
-                if (strcmp(a[k].name, a[j].name) == 0)
-                    gql_error_add_loc(b->errs, e, a[k].loc);
-        }
-    }
-}
-
-/* UniqueInputFieldNames over every object literal of the document. */
-static void unique_input_fields(gql_sbuild *b, const gql_value *v)
-{
-    if (!v)
+    if (!is_type_kind(d->kind) || !tdef(d)->extension)
         return;
-    if (v->kind == GQL_VALUE_LIST) {
-        for (size_t i = 0; i < v->u.list.n; i++)
-            unique_input_fields(b, v->u.list.items[i]);
-        return;
+    const gql_document *doc = w->b->doc;
+    const gql_definition *def = NULL;
+    for (size_t j = 0; j < doc->ndefs && !def; j++) {
+        const gql_definition *p = &doc->defs[j];
+        if (is_type_kind(p->kind) && !tdef(p)->extension &&
+            strcmp(tdef(p)->name, tdef(d)->name) == 0)
+            def = p;
     }
-    if (v->kind != GQL_VALUE_OBJECT)
-        return;
-    const gql_object_field *f = v->u.object.fields;
-    for (size_t i = 0; i < v->u.object.n; i++) {
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(f[j].name, f[i].name) == 0) {
-                gql_error *e = ERR(b, &f[j].loc, "There can be only one input field named \"%s\".",
-                                   f[i].name);
-                gql_error_add_loc(b->errs, e, f[i].loc);
-                break;
-            }
-        unique_input_fields(b, f[i].value);
+    if (!def) {
+        gql_buf msg = GQL_BUF_INIT;
+        gql_buf_printf(&msg, "Cannot extend type \"%s\" because it is not defined.", tdef(d)->name);
+        gql_did_you_mean(&msg, tdef(d)->name, w->defined.v, w->defined.n);
+        ERR(w->b, &tdef(d)->name_loc, "%s", gql_buf_cstr(&msg));
+        gql_buf_free(&msg);
+    } else if (def->kind != d->kind) {
+        gql_error *e = ERR(w->b, &tdef(def)->loc, "Cannot extend non-%s type \"%s\".",
+                           kind_word(d->kind), tdef(d)->name);
+        gql_error_add_loc(w->b->errs, e, tdef(d)->loc);
     }
 }
 
-static void unique_input_fields_in_dirs(gql_sbuild *b, const gql_directive *dirs, size_t n)
+static int type_location(gql_definition_kind k)
+{
+    switch (k) {
+    case GQL_DEF_SCHEMA:
+        return GQL_DL_SCHEMA;
+    case GQL_DEF_SCALAR:
+        return GQL_DL_SCALAR;
+    case GQL_DEF_OBJECT:
+        return GQL_DL_OBJECT;
+    case GQL_DEF_INTERFACE:
+        return GQL_DL_INTERFACE;
+    case GQL_DEF_UNION:
+        return GQL_DL_UNION;
+    case GQL_DEF_ENUM:
+        return GQL_DL_ENUM;
+    case GQL_DEF_INPUT_OBJECT:
+        return GQL_DL_INPUT_OBJECT;
+    default:
+        return GQL_DL_COUNT; /* DIRECTIVE_DEFINITION */
+    }
+}
+
+/* InputValueDefinition: type, defaultValue, directives. */
+static void visit_input_value(sdl_walk *w, const gql_input_value_def *v, int location)
+{
+    unique_directives_at(w, v->directives, v->ndirectives, NULL, 0);
+    known_type_ref(w, v->type);
+    unique_input_fields(w, v->default_value);
+    visit_directives(w, v->directives, v->ndirectives, location);
+}
+
+static void visit_input_values(sdl_walk *w, const gql_input_value_def *v, size_t n, int location)
 {
     for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < dirs[i].nargs; j++)
-            unique_input_fields(b, dirs[i].args[j].value);
+        visit_input_value(w, &v[i], location);
 }
 
-static void unique_input_fields_in_args(gql_sbuild *b, const gql_input_value_def *a, size_t n)
+/* FieldDefinition: arguments, type, directives. */
+static void visit_field(sdl_walk *w, const gql_field_def_node *f)
 {
-    for (size_t i = 0; i < n; i++) {
-        unique_input_fields(b, a[i].default_value);
-        unique_input_fields_in_dirs(b, a[i].directives, a[i].ndirectives);
-    }
+    unique_directives_at(w, f->directives, f->ndirectives, NULL, 0);
+    visit_input_values(w, f->args, f->nargs, GQL_DL_ARGUMENT_DEFINITION);
+    known_type_ref(w, f->type);
+    visit_directives(w, f->directives, f->ndirectives, GQL_DL_FIELD_DEFINITION);
 }
 
-/* Every object literal in document order (graphql-js visitor order). */
-static void unique_input_field_names(gql_sbuild *b)
+static void visit_definition(sdl_walk *w, size_t i)
 {
-    for (size_t i = 0; i < b->doc->ndefs; i++) {
-        const gql_definition *d = &b->doc->defs[i];
-        if (d->kind == GQL_DEF_OPERATION || d->kind == GQL_DEF_FRAGMENT)
-            continue;
-        const gql_type_def *td = tdef(d);
-        if (d->kind == GQL_DEF_DIRECTIVE)
-            unique_input_fields_in_args(b, td->args, td->nargs);
-        unique_input_fields_in_dirs(b, td->directives, td->ndirectives);
-        for (size_t j = 0; j < td->nfields; j++) {
-            unique_input_fields_in_args(b, td->fields[j].args, td->fields[j].nargs);
-            unique_input_fields_in_dirs(b, td->fields[j].directives, td->fields[j].ndirectives);
+    const gql_definition *d = &w->b->doc->defs[i];
+    if (d->kind == GQL_DEF_OPERATION || d->kind == GQL_DEF_FRAGMENT)
+        return;
+    const gql_type_def *td = tdef(d);
+    int location = type_location(d->kind);
+
+    /* enter, in specifiedSDLRules order */
+    lone_schema_definition(w, d);
+    unique_operation_types(w, d);
+    unique_type_name(w, i);
+    unique_members(w, i, true);
+    unique_members(w, i, false);
+    unique_argument_definition_names(w, d);
+    unique_directive_name(w, i);
+    unique_directives_at(w, td->directives, td->ndirectives, d, i);
+    possible_type_extension(w, d);
+
+    /* children, in graphql-js key order */
+    switch (d->kind) {
+    case GQL_DEF_SCHEMA:
+        visit_directives(w, td->directives, td->ndirectives, location);
+        for (size_t j = 0; j < td->nroot_ops; j++)
+            known_type(w, td->root_ops[j].type.name, td->root_ops[j].type.loc);
+        break;
+    case GQL_DEF_OBJECT:
+    case GQL_DEF_INTERFACE:
+        for (size_t j = 0; j < td->ninterfaces; j++)
+            known_type(w, td->interfaces[j].name, td->interfaces[j].loc);
+        visit_directives(w, td->directives, td->ndirectives, location);
+        for (size_t j = 0; j < td->nfields; j++)
+            visit_field(w, &td->fields[j]);
+        break;
+    case GQL_DEF_UNION:
+        visit_directives(w, td->directives, td->ndirectives, location);
+        for (size_t j = 0; j < td->nmembers; j++)
+            known_type(w, td->members[j].name, td->members[j].loc);
+        break;
+    case GQL_DEF_ENUM:
+        visit_directives(w, td->directives, td->ndirectives, location);
+        for (size_t j = 0; j < td->nvalues; j++) {
+            const gql_enum_value_def *v = &td->values[j];
+            unique_directives_at(w, v->directives, v->ndirectives, NULL, 0);
+            visit_directives(w, v->directives, v->ndirectives, GQL_DL_ENUM_VALUE);
         }
-        for (size_t j = 0; j < td->nvalues; j++)
-            unique_input_fields_in_dirs(b, td->values[j].directives, td->values[j].ndirectives);
-        unique_input_fields_in_args(b, td->input_fields, td->ninput_fields);
-    }
-}
-
-static void required_args_at(gql_sbuild *b, const gql_directive *dirs, size_t n, int location,
-                             const char *group, void *ctx)
-{
-    (void)location;
-    (void)group;
-    (void)ctx;
-    for (size_t i = 0; i < n; i++) {
-        const gql_type_def *def = directive_def(b, dirs[i].name);
-        for (size_t k = 0; def && k < def->nargs; k++) {
-            const gql_input_value_def *a = &def->args[k];
-            if (a->type->kind != GQL_TYPE_REF_NON_NULL || a->default_value)
-                continue;
-            bool given = false;
-            for (size_t j = 0; j < dirs[i].nargs && !given; j++)
-                given = strcmp(dirs[i].args[j].name, a->name) == 0;
-            if (given)
-                continue;
-            gql_buf t = GQL_BUF_INIT;
-            print_type_ref(&t, a->type);
-            ERR(b, &dirs[i].loc,
-                "Argument \"@%s(%s:)\" of type \"%s\" is required, but it was not provided.",
-                dirs[i].name, a->name, gql_buf_cstr(&t));
-            gql_buf_free(&t);
-        }
+        break;
+    case GQL_DEF_INPUT_OBJECT:
+        visit_directives(w, td->directives, td->ndirectives, location);
+        visit_input_values(w, td->input_fields, td->ninput_fields, GQL_DL_INPUT_FIELD_DEFINITION);
+        break;
+    case GQL_DEF_DIRECTIVE:
+        visit_input_values(w, td->args, td->nargs, GQL_DL_ARGUMENT_DEFINITION);
+        visit_directives(w, td->directives, td->ndirectives, location);
+        break;
+    default: /* SCALAR */
+        visit_directives(w, td->directives, td->ndirectives, location);
+        break;
     }
 }
 
 void gql_schema_check_sdl(gql_sbuild *b)
 {
     executable_definitions(b);
-    lone_schema_definition(b);
-    unique_operation_types(b);
-    unique_type_names(b);
-    unique_members(b, true);
-    unique_members(b, false);
-    unique_argument_definition_names(b);
-    unique_directive_names(b);
-    known_type_names(b);
-    walk_directive_sites(b, known_directives_at, NULL);
-    walk_directive_sites(b, unique_dirs_at, NULL);
-    possible_type_extensions(b);
-    walk_directive_sites(b, known_args_at, NULL);
-    walk_directive_sites(b, unique_args_at, NULL);
-    unique_input_field_names(b);
-    walk_directive_sites(b, required_args_at, NULL);
+    sdl_walk w = {.b = b, .known = type_names(b, true), .defined = type_names(b, false)};
+    for (size_t i = 0; i < b->doc->ndefs; i++)
+        visit_definition(&w, i);
 }
 
 /* ------------------------------------------------------ validateSchema */
