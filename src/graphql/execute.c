@@ -195,6 +195,8 @@ typedef struct xfield xfield;
 typedef struct fieldset {
     xfield *items;
     size_t n, cap;
+    uint32_t *index; /* large sets: open addressing over item numbers + 1 */
+    uint32_t index_mask;
 } fieldset;
 
 /* A merged field set's sub-selection for one runtime object type. */
@@ -233,8 +235,8 @@ struct gql_exec {
     gql_buf *out;
     gql_path_seg *path;
     size_t depth, path_cap;
-    const gql_fragment_def **frags;
-    size_t nfrags;
+    const gql_fragment_def **frags; /* open addressing by name, NULL = empty */
+    uint32_t frag_mask;
 };
 
 typedef struct visited {
@@ -242,11 +244,21 @@ typedef struct visited {
     size_t n, cap;
 } visited;
 
+/* FNV-1a: short keys (names), no setup. */
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
 static const gql_fragment_def *find_fragment(gql_exec *ex, const char *name)
 {
-    for (size_t i = 0; i < ex->nfrags; i++)
-        if (strcmp(ex->frags[i]->name, name) == 0)
-            return ex->frags[i];
+    for (uint32_t h = name_hash(name) & ex->frag_mask; ex->frags[h];
+         h = (h + 1) & ex->frag_mask)
+        if (strcmp(ex->frags[h]->name, name) == 0)
+            return ex->frags[h];
     return NULL;
 }
 
@@ -292,14 +304,50 @@ static bool condition_matches(gql_exec *ex, const char *cond, const gql_type *ob
     return false;
 }
 
+/* Selection sets are mostly short and scanned linearly; a set that grows
+ * past FIELDSET_LINEAR keys gets a hash index so merging stays linear in
+ * the number of selections (each set is collected once per request). */
+#define FIELDSET_LINEAR 16
+
 static xfield *fieldset_find(fieldset *fs, const char *key)
 {
-    /* Selection sets are short; a linear scan beats hashing here, and each
-     * set is collected once per request thanks to memoisation. */
-    for (size_t i = 0; i < fs->n; i++)
-        if (strcmp(fs->items[i].key, key) == 0)
-            return &fs->items[i];
+    if (!fs->index) {
+        for (size_t i = 0; i < fs->n; i++)
+            if (strcmp(fs->items[i].key, key) == 0)
+                return &fs->items[i];
+        return NULL;
+    }
+    for (uint32_t h = name_hash(key) & fs->index_mask; fs->index[h];
+         h = (h + 1) & fs->index_mask)
+        if (strcmp(fs->items[fs->index[h] - 1].key, key) == 0)
+            return &fs->items[fs->index[h] - 1];
     return NULL;
+}
+
+static void fieldset_index_insert(fieldset *fs, size_t i)
+{
+    uint32_t h = name_hash(fs->items[i].key) & fs->index_mask;
+    while (fs->index[h])
+        h = (h + 1) & fs->index_mask;
+    fs->index[h] = (uint32_t)i + 1;
+}
+
+/* Called after item n-1 was appended. */
+static void fieldset_indexed(gql_exec *ex, fieldset *fs)
+{
+    if (fs->n <= FIELDSET_LINEAR)
+        return;
+    if (fs->index && fs->n * 2 <= (size_t)fs->index_mask + 1) {
+        fieldset_index_insert(fs, fs->n - 1);
+        return;
+    }
+    size_t size = 64;
+    while (size < fs->n * 4)
+        size *= 2;
+    fs->index = GQL_NEWN(&ex->arena, uint32_t, size);
+    fs->index_mask = (uint32_t)(size - 1);
+    for (size_t i = 0; i < fs->n; i++)
+        fieldset_index_insert(fs, i);
 }
 
 static void xfield_add_node(gql_exec *ex, xfield *f, const gql_selection *sel)
@@ -357,6 +405,7 @@ static void collect(gql_exec *ex, const gql_type *obj, const gql_selection_set *
                 f->key = key;
                 f->name = sel->name;
                 resolve_field_def(ex, obj, f);
+                fieldset_indexed(ex, fs);
             }
             xfield_add_node(ex, f, sel);
             break;
@@ -1136,13 +1185,23 @@ static const gql_type *root_type(const gql_schema *s, gql_operation_type t)
 static void index_fragments(gql_exec *ex)
 {
     const gql_document *doc = ex->doc;
-    size_t n = 0;
+    size_t n = 0, size = 16;
     for (size_t i = 0; i < doc->ndefs; i++)
         n += doc->defs[i].kind == GQL_DEF_FRAGMENT;
-    ex->frags = GQL_NEWN(&ex->arena, const gql_fragment_def *, n ? n : 1);
-    for (size_t i = 0; i < doc->ndefs; i++)
-        if (doc->defs[i].kind == GQL_DEF_FRAGMENT)
-            ex->frags[ex->nfrags++] = doc->defs[i].u.fragment;
+    while (size < n * 2)
+        size *= 2;
+    ex->frags = GQL_NEWN(&ex->arena, const gql_fragment_def *, size);
+    ex->frag_mask = (uint32_t)(size - 1);
+    for (size_t i = 0; i < doc->ndefs; i++) {
+        if (doc->defs[i].kind != GQL_DEF_FRAGMENT)
+            continue;
+        const gql_fragment_def *fd = doc->defs[i].u.fragment;
+        uint32_t h = name_hash(fd->name) & ex->frag_mask;
+        while (ex->frags[h] && strcmp(ex->frags[h]->name, fd->name) != 0)
+            h = (h + 1) & ex->frag_mask;
+        if (!ex->frags[h])
+            ex->frags[h] = fd; /* first definition wins (names are unique once valid) */
+    }
 }
 
 /* The response from the data written at `data_off` in res->body: errors

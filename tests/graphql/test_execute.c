@@ -415,6 +415,40 @@ TEST(merged_fields_merge_their_sub_selections)
               "\"email\":\"ada@example.org\"}}}");
 }
 
+TEST(large_selection_sets_merge_by_response_key)
+{
+    /* 40 keys (past the linear-scan size), each selected twice */
+    gql_buf q = GQL_BUF_INIT, want = GQL_BUF_INIT;
+    gql_buf_puts(&q, "{ ");
+    for (int i = 0; i < 40; i++)
+        gql_buf_printf(&q, "a%d: hello ", i);
+    gql_buf_puts(&q, "...F } fragment F on Query { ");
+    for (int i = 39; i >= 0; i--)
+        gql_buf_printf(&q, "a%d: hello ", i);
+    gql_buf_puts(&q, "}");
+    gql_buf_puts(&want, "{\"data\":{");
+    for (int i = 0; i < 40; i++)
+        gql_buf_printf(&want, "%s\"a%d\":\"world\"", i ? "," : "", i);
+    gql_buf_puts(&want, "}}");
+    resolve_calls = 0;
+    CHECK_STR(run(gql_buf_cstr(&q)), gql_buf_cstr(&want));
+    CHECK_INT(resolve_calls, 40);
+    gql_buf_free(&q);
+    gql_buf_free(&want);
+}
+
+TEST(fragments_are_found_among_many)
+{
+    /* a chain F0 -> F1 -> ... -> F49 */
+    gql_buf r = GQL_BUF_INIT;
+    gql_buf_puts(&r, "{ ...F0 }");
+    for (int i = 0; i < 49; i++)
+        gql_buf_printf(&r, " fragment F%d on Query { ...F%d }", i, i + 1);
+    gql_buf_puts(&r, " fragment F49 on Query { hello }");
+    CHECK_STR(run(gql_buf_cstr(&r)), "{\"data\":{\"hello\":\"world\"}}");
+    gql_buf_free(&r);
+}
+
 TEST(skip_and_include_with_literals)
 {
     CHECK_STR(run("{ a: hello @skip(if: true) b: hello @skip(if: false) "
@@ -538,6 +572,31 @@ TEST(variable_coercion_failure_is_a_request_error_listing_every_problem)
               "non-integer value: \\\"q\\\"\",\"locations\":[{\"line\":1,\"column\":19}]}]}");
     CHECK_INT(last.stage, GQL_STAGE_VARIABLES);
     CHECK_INT(last.nerrors, 4);
+}
+
+TEST(variable_errors_stop_after_fifty_as_graphql_js)
+{
+    gql_buf q = GQL_BUF_INIT, v = GQL_BUF_INIT;
+    gql_buf_puts(&q, "query(");
+    for (int i = 0; i < 60; i++)
+        gql_buf_printf(&q, "$v%d: Int ", i);
+    gql_buf_puts(&q, ") {");
+    for (int i = 0; i < 60; i++)
+        gql_buf_printf(&q, " e%d: echo(i: $v%d)", i, i);
+    gql_buf_puts(&q, " }");
+    gql_buf_puts(&v, "{");
+    for (int i = 0; i < 60; i++)
+        gql_buf_printf(&v, "%s\"v%d\":\"x\"", i ? "," : "", i);
+    gql_buf_puts(&v, "}");
+    const char *body = run_op(gql_buf_cstr(&q), gql_buf_cstr(&v), NULL, NULL);
+    CHECK_INT(last.stage, GQL_STAGE_VARIABLES);
+    CHECK_INT(last.nerrors, 51);
+    CHECK_CONTAINS(body, "\"Variable \\\"$v49\\\" has invalid value");
+    CHECK(!strstr(body, "$v50"));
+    CHECK_CONTAINS(body, "{\"message\":\"Too many errors processing variables, error limit "
+                         "reached. Execution aborted.\"}]}");
+    gql_buf_free(&q);
+    gql_buf_free(&v);
 }
 
 TEST(missing_required_variable_is_a_request_error)
