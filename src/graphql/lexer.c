@@ -182,22 +182,27 @@ gql_loc gql_source_location(const char *src, size_t len, size_t offset)
 
 /* --------------------------------------------------------------- tokens */
 
-/* Column of pos on the current line, in UTF-16 units. Tokens come in
- * increasing order, so the count continues from the previous token instead
- * of rescanning the line (minified documents are one long line). */
-static uint32_t column_of(gql_lexer *lx, size_t pos)
+/* How many more bytes than UTF-16 units [from, to) takes: one per
+ * continuation byte, less one per 4-byte sequence (two units). */
+static size_t utf16_excess(const gql_lexer *lx, size_t from, size_t to)
 {
-    if (lx->col_pos < lx->line_start || lx->col_pos > pos) {
-        lx->col_pos = lx->line_start;
-        lx->col_units = 0;
-    }
-    for (size_t i = lx->col_pos; i < pos; i++) {
+    size_t excess = 0;
+    for (size_t i = from; i < to; i++) {
         unsigned char c = (unsigned char)lx->src[i];
-        if ((c & 0xC0) != 0x80)
-            lx->col_units += c >= 0xF0 ? 2 : 1;
+        excess += (c & 0xC0) == 0x80;
+        excess -= c >= 0xF0;
     }
-    lx->col_pos = pos;
-    return 1 + lx->col_units;
+    return excess;
+}
+
+/* Columns are UTF-16 units since the line start. Only strings, comments
+ * and the BOM can hold non-ASCII text, so the lexer adds up their excess
+ * bytes as it passes them (line_adj) and a token's column is a
+ * subtraction, with no rescanning of the line (minified documents are one
+ * long line). */
+static uint32_t column_of(const gql_lexer *lx, size_t pos)
+{
+    return (uint32_t)(1 + (pos - lx->line_start) - lx->line_adj);
 }
 
 static bool make(gql_lexer *lx, gql_token *t, gql_token_kind kind, size_t start, size_t end)
@@ -234,7 +239,9 @@ static bool read_comment(gql_lexer *lx, size_t start, gql_token *t)
             break; /* graphql-js stops at a lone surrogate; the next scan reports it */
         pos += n;
     }
-    return make_raw(lx, t, GQL_TOK_COMMENT, start, pos, start + 1);
+    make_raw(lx, t, GQL_TOK_COMMENT, start, pos, start + 1);
+    lx->line_adj += utf16_excess(lx, start, pos);
+    return true;
 }
 
 /* graphql-js readDigits: returns the end of the digits or fails. */
@@ -452,6 +459,7 @@ static bool read_string(gql_lexer *lx, size_t start, gql_token *t)
         if (c == '"') {
             out[n] = '\0';
             make(lx, t, GQL_TOK_STRING, start, pos + 1);
+            lx->line_adj += utf16_excess(lx, start, pos);
             t->value = out;
             t->len = n;
             return true;
@@ -574,8 +582,12 @@ static bool read_block_string(gql_lexer *lx, size_t start, gql_token *t)
             t->value = value;
             t->len = vlen;
             /* graphql-js moves its line bookkeeping past the string's lines */
-            lx->line += newlines;
-            lx->line_start = last_line_start;
+            if (newlines) {
+                lx->line += newlines;
+                lx->line_start = last_line_start;
+                lx->line_adj = 0;
+            }
+            lx->line_adj += utf16_excess(lx, lx->line_start > start ? lx->line_start : start, pos);
             return true;
         }
         if (c == '\\' && byte_at(lx, pos + 1) == '"' && byte_at(lx, pos + 2) == '"' &&
@@ -642,6 +654,7 @@ bool gql_lexer_next(gql_lexer *lx, gql_token *t)
             if (pos + 2 < lx->len && (unsigned char)lx->src[pos + 1] == 0xBB &&
                 (unsigned char)lx->src[pos + 2] == 0xBF) {
                 pos += 3;
+                lx->line_adj += 2; /* three bytes, one UTF-16 unit */
                 continue;
             }
             break;
@@ -650,6 +663,7 @@ bool gql_lexer_next(gql_lexer *lx, gql_token *t)
             pos += (c == '\r' && byte_at(lx, pos + 1) == '\n') ? 2 : 1;
             lx->line++;
             lx->line_start = pos;
+            lx->line_adj = 0;
             continue;
         case '#':
             if (!read_comment(lx, pos, t))

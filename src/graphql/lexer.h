@@ -67,8 +67,7 @@ typedef struct gql_lexer {
     size_t pos;            /* where the next token scan starts */
     uint32_t line;         /* current line (1-based) */
     size_t line_start;     /* byte offset where the current line starts */
-    size_t col_pos;        /* column cache: byte offset ... */
-    uint32_t col_units;    /* ... and its UTF-16 distance from line_start */
+    size_t line_adj;       /* bytes minus UTF-16 units of the current line so far */
     /* set when gql_lexer_next() fails */
     const char *error;     /* message without the "Syntax Error: " prefix */
     size_t error_pos;      /* byte offset the error points at */
