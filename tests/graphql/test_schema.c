@@ -308,7 +308,8 @@ TEST(directives_user_first_then_specified)
 
 TEST(sdl_may_redefine_a_specified_directive)
 {
-    gql_schema *s = build("directive @skip(if: Boolean!, why: String) on FIELD type Query { a: Int }");
+    gql_schema *s = build("directive @skip(if: Boolean!, why: String) on FIELD "
+                          "type Query { a: Int }");
     CHECK(s != NULL);
     if (!s)
         return;
@@ -798,7 +799,8 @@ TEST(known_directives_misplaced_on_argument)
 TEST(unique_directives_per_location)
 {
     CHECK_ERRORS("type Query { a: Int @deprecated @deprecated }",
-                 "1:21: The directive \"@deprecated\" can only be used once at this location.");
+                 "1:21: The directive \"@deprecated\" can only be used once at this"
+                 " location.");
 }
 
 TEST(unique_directives_per_location_across_extensions)
@@ -809,13 +811,15 @@ TEST(unique_directives_per_location_across_extensions)
 
 TEST(repeatable_directive_may_repeat)
 {
-    CHECK_BUILDS("directive @d repeatable on OBJECT type Query @d @d { a: Int } extend type Query @d");
+    CHECK_BUILDS("directive @d repeatable on OBJECT type Query @d @d { a: Int } extend"
+                 " type Query @d");
 }
 
 TEST(possible_type_extensions_undefined)
 {
     CHECK_ERRORS("type Query { a: Int } extend type Qury { b: Int }",
-                 "1:35: Cannot extend type \"Qury\" because it is not defined. Did you mean \"Query\"?");
+                 "1:35: Cannot extend type \"Qury\" because it is not defined. Did you"
+                 " mean \"Query\"?");
 }
 
 TEST(possible_type_extensions_wrong_kind)
@@ -827,7 +831,8 @@ TEST(possible_type_extensions_wrong_kind)
 TEST(known_argument_names_on_directives)
 {
     CHECK_ERRORS("type Query { a: Int @deprecated(reasn: \"x\") }",
-                 "1:33: Unknown argument \"reasn\" on directive \"@deprecated\". Did you mean \"reason\"?");
+                 "1:33: Unknown argument \"reasn\" on directive \"@deprecated\". Did you"
+                 " mean \"reason\"?");
 }
 
 TEST(unique_argument_names_in_directives)
@@ -838,7 +843,8 @@ TEST(unique_argument_names_in_directives)
 
 TEST(unique_input_field_names_in_literals)
 {
-    CHECK_ERRORS("input In { x: Int } directive @d(v: In) on FIELD_DEFINITION type Query { a: Int @d(v: {x: 1, x: 2}) f(i: In = {x: 1, x: 3}): Int }",
+    CHECK_ERRORS("input In { x: Int } directive @d(v: In) on FIELD_DEFINITION type Query"
+                 " { a: Int @d(v: {x: 1, x: 2}) f(i: In = {x: 1, x: 3}): Int }",
                  "1:88: There can be only one input field named \"x\".\n"
                  "1:112: There can be only one input field named \"x\".");
 }
@@ -846,7 +852,8 @@ TEST(unique_input_field_names_in_literals)
 TEST(provided_required_arguments_on_directives)
 {
     CHECK_ERRORS("scalar S @specifiedBy type Query { a: S }",
-                 "1:10: Argument \"@specifiedBy(url:)\" of type \"String!\" is required, but it was not provided.");
+                 "1:10: Argument \"@specifiedBy(url:)\" of type \"String!\" is required, but"
+                 " it was not provided.");
 }
 
 TEST(query_root_type_must_be_provided)
@@ -864,34 +871,43 @@ TEST(query_root_must_be_object)
 TEST(mutation_root_must_be_object)
 {
     CHECK_ERRORS("type Query { a: Int } scalar Mutation",
-                 "1:23: Mutation root type must be Object type if provided, it cannot be Mutation.");
+                 "1:23: Mutation root type must be Object type if provided, it cannot be"
+                 " Mutation.");
 }
 
 TEST(root_types_must_be_different)
 {
     CHECK_ERRORS("schema { query: Q mutation: Q subscription: Q } type Q { a: Int }",
-                 "1:17: All root types must be different, \"Q\" type is used as query, mutation, and subscription root types.");
+                 "1:17: All root types must be different, \"Q\" type is used as query,"
+                 " mutation, and subscription root types.");
 }
 
 TEST(reserved_names)
 {
-    CHECK_ERRORS("type Query { __a: Int f(__x: Int): Int } enum E { __V } input I { __f: Int } type T { a(i: I, e: E): Int }",
-                 "1:14: Name \"__a\" must not begin with \"__\", which is reserved by GraphQL introspection.\n"
-                 "1:25: Name \"__x\" must not begin with \"__\", which is reserved by GraphQL introspection.\n"
-                 "1:51: Name \"__V\" must not begin with \"__\", which is reserved by GraphQL introspection.\n"
-                 "1:67: Name \"__f\" must not begin with \"__\", which is reserved by GraphQL introspection.");
+    CHECK_ERRORS("type Query { __a: Int f(__x: Int): Int } enum E { __V } input I { __f:"
+                 " Int } type T { a(i: I, e: E): Int }",
+                 "1:14: Name \"__a\" must not begin with \"__\", which is reserved by"
+                 " GraphQL introspection.\n"
+                 "1:25: Name \"__x\" must not begin with \"__\", which is reserved by"
+                 " GraphQL introspection.\n"
+                 "1:51: Name \"__V\" must not begin with \"__\", which is reserved by"
+                 " GraphQL introspection.\n"
+                 "1:67: Name \"__f\" must not begin with \"__\", which is reserved by"
+                 " GraphQL introspection.");
 }
 
 TEST(reserved_type_name)
 {
     CHECK_ERRORS("type __Foo { a: Int } type Query { f: __Foo }",
-                 "1:1: Name \"__Foo\" must not begin with \"__\", which is reserved by GraphQL introspection.");
+                 "1:1: Name \"__Foo\" must not begin with \"__\", which is reserved by"
+                 " GraphQL introspection.");
 }
 
 TEST(reserved_directive_name)
 {
     CHECK_ERRORS("directive @__d on FIELD type Query { a: Int }",
-                 "1:1: Name \"__d\" must not begin with \"__\", which is reserved by GraphQL introspection.");
+                 "1:1: Name \"__d\" must not begin with \"__\", which is reserved by GraphQL"
+                 " introspection.");
 }
 
 TEST(field_type_must_be_output)
@@ -926,20 +942,23 @@ TEST(required_argument_cannot_be_deprecated)
 
 TEST(required_input_field_cannot_be_deprecated)
 {
-    CHECK_ERRORS("input I { a: Int! @deprecated b: Int @deprecated } type Query { f(i: I): Int }",
+    CHECK_ERRORS("input I { a: Int! @deprecated b: Int @deprecated } type Query { f(i:"
+                 " I): Int }",
                  "1:19: Required input field I.a cannot be deprecated.");
 }
 
 TEST(must_implement_interface_types_only)
 {
     CHECK_ERRORS("type Query implements Other { a: Int } type Other { a: Int }",
-                 "1:23: Type Query must only implement Interface types, it cannot implement Other.");
+                 "1:23: Type Query must only implement Interface types, it cannot"
+                 " implement Other.");
 }
 
 TEST(cannot_implement_itself)
 {
     CHECK_ERRORS("interface I implements I { a: Int } type Query { i: I }",
-                 "1:24: Type I cannot implement itself because it would create a circular reference.");
+                 "1:24: Type I cannot implement itself because it would create a"
+                 " circular reference.");
 }
 
 TEST(can_implement_once)
@@ -950,15 +969,19 @@ TEST(can_implement_once)
 
 TEST(must_implement_transitive_interfaces)
 {
-    CHECK_ERRORS("interface A { a: Int } interface B implements A { a: Int } type Query implements B { a: Int }",
+    CHECK_ERRORS("interface A { a: Int } interface B implements A { a: Int } type Query"
+                 " implements B { a: Int }",
                  "1:47: Type Query must implement A because it is implemented by B.");
 }
 
 TEST(interface_cycle)
 {
-    CHECK_ERRORS("interface A implements B { a: Int } interface B implements A { a: Int } type Query { a: A }",
-                 "1:60: Type A cannot implement B because it would create a circular reference.\n"
-                 "1:24: Type B cannot implement A because it would create a circular reference.");
+    CHECK_ERRORS("interface A implements B { a: Int } interface B implements A { a: Int"
+                 " } type Query { a: A }",
+                 "1:60: Type A cannot implement B because it would create a circular"
+                 " reference.\n"
+                 "1:24: Type B cannot implement A because it would create a circular"
+                 " reference.");
 }
 
 TEST(interface_field_missing)
@@ -975,31 +998,38 @@ TEST(interface_field_wrong_type)
 
 TEST(interface_field_covariant_types_allowed)
 {
-    CHECK_BUILDS("interface I { a: I b: [I] c: Int } type Query implements I { a: Query b: [Query!]! c: Int! }");
+    CHECK_BUILDS("interface I { a: I b: [I] c: Int } type Query implements I { a: Query"
+                 " b: [Query!]! c: Int! }");
 }
 
 TEST(interface_field_argument_missing)
 {
     CHECK_ERRORS("interface I { a(x: Int): Int } type Query implements I { a: Int }",
-                 "1:17: Interface field argument I.a(x:) expected but Query.a does not provide it.");
+                 "1:17: Interface field argument I.a(x:) expected but Query.a does not"
+                 " provide it.");
 }
 
 TEST(interface_field_argument_wrong_type)
 {
-    CHECK_ERRORS("interface I { a(x: Int): Int } type Query implements I { a(x: Int!): Int }",
-                 "1:20: Interface field argument I.a(x:) expects type Int but Query.a(x:) is type Int!.");
+    CHECK_ERRORS("interface I { a(x: Int): Int } type Query implements I { a(x: Int!):"
+                 " Int }",
+                 "1:20: Interface field argument I.a(x:) expects type Int but"
+                 " Query.a(x:) is type Int!.");
 }
 
 TEST(implementation_extra_required_argument)
 {
-    CHECK_ERRORS("interface I { a: Int } type Query implements I { a(x: Int!, y: Int, z: Int! = 1): Int }",
-                 "1:52: Argument \"Query.a(x:)\" must not be required type \"Int!\" if not provided by the Interface field \"I.a\".");
+    CHECK_ERRORS("interface I { a: Int } type Query implements I { a(x: Int!, y: Int, z:"
+                 " Int! = 1): Int }",
+                 "1:52: Argument \"Query.a(x:)\" must not be required type \"Int!\" if not"
+                 " provided by the Interface field \"I.a\".");
 }
 
 TEST(implementation_field_not_deprecated_like_interface)
 {
     CHECK_ERRORS("interface I { a: Int } type Query implements I { a: Int @deprecated }",
-                 "1:57: Interface field I.a is not deprecated, so implementation field Query.a must not be deprecated.");
+                 "1:57: Interface field I.a is not deprecated, so implementation field"
+                 " Query.a must not be deprecated.");
 }
 
 TEST(union_needs_members)
@@ -1040,13 +1070,15 @@ TEST(object_needs_fields)
 
 TEST(interface_needs_fields_reported_at_extensions_too)
 {
-    CHECK_ERRORS("directive @d on INTERFACE interface I extend interface I @d type Query { i: I }",
+    CHECK_ERRORS("directive @d on INTERFACE interface I extend interface I @d type Query"
+                 " { i: I }",
                  "1:27: Type I must define one or more fields.");
 }
 
 TEST(one_of_fields_nullable_without_default)
 {
-    CHECK_ERRORS("input I @oneOf { a: Int! b: Int = 1 c: Int } type Query { f(i: I): Int }",
+    CHECK_ERRORS("input I @oneOf { a: Int! b: Int = 1 c: Int } type Query { f(i: I): Int"
+                 " }",
                  "1:21: OneOf input field I.a must be nullable.\n"
                  "1:26: OneOf input field I.b cannot have a default value.");
 }
@@ -1054,19 +1086,24 @@ TEST(one_of_fields_nullable_without_default)
 TEST(input_object_cycle_of_non_null_fields)
 {
     CHECK_ERRORS("input A { b: B! } input B { a: A! } type Query { f(a: A): Int }",
-                 "1:11: Input Object A cannot be provided a finite value because it references itself through fields: A.b, B.a.");
+                 "1:11: Input Object A cannot be provided a finite value because it"
+                 " references itself through fields: A.b, B.a.");
 }
 
 TEST(input_object_cycle_broken_by_nullable_or_list)
 {
-    CHECK_BUILDS("input A { b: B! c: [A!]! } input B { a: A } type Query { f(a: A): Int }");
+    CHECK_BUILDS("input A { b: B! c: [A!]! } input B { a: A } type Query { f(a: A): Int"
+                 " }");
 }
 
 TEST(one_of_input_object_cycle)
 {
-    CHECK_ERRORS("input A @oneOf { a: A b: B } input B @oneOf { a: A } type Query { f(a: A): Int }",
-                 "1:18: Input Object A cannot be provided a finite value because it references itself through fields: A.a.\n"
-                 "1:23: Input Object A cannot be provided a finite value because it references itself through fields: A.b, B.a.");
+    CHECK_ERRORS("input A @oneOf { a: A b: B } input B @oneOf { a: A } type Query { f(a:"
+                 " A): Int }",
+                 "1:18: Input Object A cannot be provided a finite value because it"
+                 " references itself through fields: A.a.\n"
+                 "1:23: Input Object A cannot be provided a finite value because it"
+                 " references itself through fields: A.b, B.a.");
 }
 
 TEST(one_of_input_object_with_scalar_escape)
@@ -1077,73 +1114,97 @@ TEST(one_of_input_object_with_scalar_escape)
 TEST(default_value_of_wrong_scalar_type)
 {
     CHECK_ERRORS("type Query { f(x: Int = \"a\"): Int }",
-                 "1:25: Query.f(x:) has invalid default value: Int cannot represent non-integer value: \"a\"");
+                 "1:25: Query.f(x:) has invalid default value: Int cannot represent"
+                 " non-integer value: \"a\"");
 }
 
 TEST(default_value_list_item_path)
 {
     CHECK_ERRORS("type Query { f(x: [Int] = [1, \"b\"]): Int }",
-                 "1:31: Query.f(x:) has invalid default value at [1]: Int cannot represent non-integer value: \"b\"");
+                 "1:31: Query.f(x:) has invalid default value at [1]: Int cannot"
+                 " represent non-integer value: \"b\"");
 }
 
 TEST(default_value_input_object_fields)
 {
     CHECK_ERRORS("input I { a: Int! b: String } type Query { f(x: I = {b: 1}): Int }",
-                 "1:53: Query.f(x:) has invalid default value: Expected value of type \"I\" to include required field \"a\", found: { b: 1 }.\n"
-                 "1:57: Query.f(x:) has invalid default value at .b: String cannot represent a non string value: 1");
+                 "1:53: Query.f(x:) has invalid default value: Expected value of type"
+                 " \"I\" to include required field \"a\", found: { b: 1 }.\n"
+                 "1:57: Query.f(x:) has invalid default value at .b: String cannot"
+                 " represent a non string value: 1");
 }
 
 TEST(default_value_unknown_input_field)
 {
     CHECK_ERRORS("input I { a: Int } type Query { f(x: I = {c: 1}): Int }",
-                 "1:43: Query.f(x:) has invalid default value: Expected value of type \"I\" not to include unknown field \"c\". Did you mean \"a\"? Found: { c: 1 }.");
+                 "1:43: Query.f(x:) has invalid default value: Expected value of type"
+                 " \"I\" not to include unknown field \"c\". Did you mean \"a\"? Found: { c: 1"
+                 " }.");
 }
 
 TEST(default_value_leaf_coercions)
 {
-    CHECK_ERRORS("enum E { A } type Query { f(x: E = B, y: E = \"A\", z: Int = 3000000000, w: Float = 1, v: ID = 1.5, u: Boolean = 0, t: ID = 7, s: Json = {any: [1]}): Int } scalar Json",
-                 "1:36: Query.f(x:) has invalid default value: Value \"B\" does not exist in \"E\" enum. Did you mean the enum value \"A\"?\n"
-                 "1:46: Query.f(y:) has invalid default value: Enum \"E\" cannot represent non-enum value: \"A\". Did you mean the enum value \"A\"?\n"
-                 "1:60: Query.f(z:) has invalid default value: Int cannot represent non 32-bit signed integer value: 3000000000\n"
-                 "1:94: Query.f(v:) has invalid default value: ID cannot represent a non-string and non-integer value: 1.5\n"
-                 "1:112: Query.f(u:) has invalid default value: Boolean cannot represent a non boolean value: 0");
+    CHECK_ERRORS("enum E { A } type Query { f(x: E = B, y: E = \"A\", z: Int = 3000000000,"
+                 " w: Float = 1, v: ID = 1.5, u: Boolean = 0, t: ID = 7, s: Json = {any:"
+                 " [1]}): Int } scalar Json",
+                 "1:36: Query.f(x:) has invalid default value: Value \"B\" does not exist"
+                 " in \"E\" enum. Did you mean the enum value \"A\"?\n"
+                 "1:46: Query.f(y:) has invalid default value: Enum \"E\" cannot represent"
+                 " non-enum value: \"A\". Did you mean the enum value \"A\"?\n"
+                 "1:60: Query.f(z:) has invalid default value: Int cannot represent non"
+                 " 32-bit signed integer value: 3000000000\n"
+                 "1:94: Query.f(v:) has invalid default value: ID cannot represent a"
+                 " non-string and non-integer value: 1.5\n"
+                 "1:112: Query.f(u:) has invalid default value: Boolean cannot represent"
+                 " a non boolean value: 0");
 }
 
 TEST(default_value_one_of)
 {
-    CHECK_ERRORS("input I @oneOf { a: Int b: Int } type Query { f(x: I = {a: 1, b: 2}, y: I = {a: null}, z: I = {b: 3}): Int }",
-                 "1:56: Query.f(x:) has invalid default value: Within OneOf Input Object type \"I\", exactly one field must be specified, and the value for that field must be non-null.\n"
-                 "1:77: Query.f(y:) has invalid default value at .a: Within OneOf Input Object type \"I\", exactly one field must be specified, and the value for that field must be non-null.");
+    CHECK_ERRORS("input I @oneOf { a: Int b: Int } type Query { f(x: I = {a: 1, b: 2},"
+                 " y: I = {a: null}, z: I = {b: 3}): Int }",
+                 "1:56: Query.f(x:) has invalid default value: Within OneOf Input Object"
+                 " type \"I\", exactly one field must be specified, and the value for that"
+                 " field must be non-null.\n"
+                 "1:77: Query.f(y:) has invalid default value at .a: Within OneOf Input"
+                 " Object type \"I\", exactly one field must be specified, and the value"
+                 " for that field must be non-null.");
 }
 
 TEST(default_value_non_null)
 {
     CHECK_ERRORS("type Query { f(x: Int! = null): Int }",
-                 "1:26: Query.f(x:) has invalid default value: Expected value of non-null type \"Int!\" not to be null.");
+                 "1:26: Query.f(x:) has invalid default value: Expected value of"
+                 " non-null type \"Int!\" not to be null.");
 }
 
 TEST(default_value_on_directive_argument)
 {
     CHECK_ERRORS("directive @d(x: Int = \"s\") on FIELD type Query { a: Int }",
-                 "1:23: @d(x:) has invalid default value: Int cannot represent non-integer value: \"s\"");
+                 "1:23: @d(x:) has invalid default value: Int cannot represent"
+                 " non-integer value: \"s\"");
 }
 
 TEST(default_value_on_input_field)
 {
     CHECK_ERRORS("input I { a: Int = \"x\" } type Query { f(i: I): Int }",
-                 "1:20: I.a has invalid default value: Int cannot represent non-integer value: \"x\"");
+                 "1:20: I.a has invalid default value: Int cannot represent non-integer"
+                 " value: \"x\"");
 }
 
 TEST(default_value_cycle_through_fields)
 {
-    CHECK_ERRORS("input A { b: B = {} } input B { a: A = {} } type Query { f(a: A): Int }",
-                 "1:18: Invalid circular reference. The default value of Input Object field A.b references itself via the default values of: B.a.");
+    CHECK_ERRORS("input A { b: B = {} } input B { a: A = {} } type Query { f(a: A): Int"
+                 " }",
+                 "1:18: Invalid circular reference. The default value of Input Object"
+                 " field A.b references itself via the default values of: B.a.");
 }
 
 TEST(default_value_cycle_on_itself)
 {
     CHECK_ERRORS("input A { a: A = {} } type Query { f(a: A): Int }",
-                 "1:18: Invalid circular reference. The default value of Input Object field A.a references itself.");
+                 "1:18: Invalid circular reference. The default value of Input Object"
+                 " field A.a references itself.");
 }
 
 TEST(default_value_without_cycle)
@@ -1153,7 +1214,57 @@ TEST(default_value_without_cycle)
 
 TEST(deprecated_directive_definition)
 {
-    CHECK_BUILDS("directive @old @deprecated(reason: \"gone\") on FIELD type Query { a: Int }");
+    CHECK_BUILDS("directive @old @deprecated(reason: \"gone\") on FIELD type Query { a:"
+                 " Int }");
+}
+
+TEST(several_sdl_errors_in_graphql_js_order)
+{
+    CHECK_ERRORS("type Query @foo { a: Strin @deprecated(reasn: 1) @deprecated b(x: In ="
+                 " {a: 1, a: 2} @skip): Int } extend type Nope { c: Int } input In { a:"
+                 " Int a: Int } directive @d(x: Int, x: Int) on FIELD directive @d on"
+                 " FIELD schema { query: Query query: Query }",
+                 "1:12: Unknown directive \"@foo\".\n"
+                 "1:28: The directive \"@deprecated\" can only be used once at this"
+                 " location.\n"
+                 "1:22: Unknown type \"Strin\". Did you mean \"String\" or \"In\"?\n"
+                 "1:40: Unknown argument \"reasn\" on directive \"@deprecated\". Did you"
+                 " mean \"reason\"?\n"
+                 "1:73: There can be only one input field named \"a\".\n"
+                 "1:85: Directive \"@skip\" may not be used on ARGUMENT_DEFINITION.\n"
+                 "1:85: Argument \"@skip(if:)\" of type \"Boolean!\" is required, but it was"
+                 " not provided.\n"
+                 "1:111: Cannot extend type \"Nope\" because it is not defined.\n"
+                 "1:138: Field \"In.a\" can only be defined once.\n"
+                 "1:167: Argument \"@d(x:)\" can only be defined once.\n"
+                 "1:165: There can be only one directive named \"@d\".\n"
+                 "1:223: There can be only one query type in schema.");
+}
+
+TEST(directive_uniqueness_across_scalar_extension)
+{
+    CHECK_ERRORS("scalar S @specifiedBy @specifiedBy(url: \"x\") type Query { f: S"
+                 " @include }  extend scalar S @specifiedBy(url: \"y\")",
+                 "1:10: The directive \"@specifiedBy\" can only be used once at this"
+                 " location.\n"
+                 "1:10: Argument \"@specifiedBy(url:)\" of type \"String!\" is required, but"
+                 " it was not provided.\n"
+                 "1:64: Directive \"@include\" may not be used on FIELD_DEFINITION.\n"
+                 "1:64: Argument \"@include(if:)\" of type \"Boolean!\" is required, but it"
+                 " was not provided.\n"
+                 "1:10: The directive \"@specifiedBy\" can only be used once at this"
+                 " location.");
+}
+
+TEST(enum_errors_in_order)
+{
+    CHECK_ERRORS("enum E @deprecated { A @deprecated @deprecated B A } type Query { e: E"
+                 " } extend enum E { B }",
+                 "1:22: Enum value \"E.A\" can only be defined once.\n"
+                 "1:8: Directive \"@deprecated\" may not be used on ENUM.\n"
+                 "1:24: The directive \"@deprecated\" can only be used once at this"
+                 " location.\n"
+                 "1:48: Enum value \"E.B\" can only be defined once.");
 }
 
 TEST_MAIN()
