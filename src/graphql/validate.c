@@ -1436,11 +1436,76 @@ static void rule_single_field_subscription(vstate *st, const gql_operation_def *
     }
 }
 
-static gql_loc var_name_loc(const gql_variable_def *vd)
+/* Step over one source character, keeping line and column (UTF-16 units,
+ * as graphql-js counts them). */
+static size_t step(const char *src, size_t len, size_t i, gql_loc *l)
 {
-    gql_loc l = vd->loc; /* the name follows the '$' */
-    l.column++;
-    l.offset++;
+    unsigned char ch = (unsigned char)src[i];
+    if (ch == '\n' || (ch == '\r' && !(i + 1 < len && src[i + 1] == '\n'))) {
+        l->line++;
+        l->column = 1;
+    } else if ((ch & 0xC0) != 0x80 && ch != '\r') {
+        l->column += ch >= 0xF0 ? 2 : 1; /* astral characters are surrogate pairs */
+    }
+    l->offset++;
+    return i + 1;
+}
+
+/* The variable's name node: the definition starts at its description (if
+ * any), then come '$' and the name, with ignored tokens in between. The AST
+ * keeps only the start, so the source is scanned from there. */
+static gql_loc var_name_loc(const gql_document *doc, const gql_variable_def *vd)
+{
+    gql_loc l = vd->loc;
+    const char *src = doc->source;
+    size_t len = doc->source_len, i = l.offset;
+    if (!src || i >= len)
+        return l;
+    if (vd->description && src[i] == '"') {
+        bool block = i + 2 < len && src[i + 1] == '"' && src[i + 2] == '"';
+        if (block) {
+            for (int k = 0; k < 3; k++)
+                i = step(src, len, i, &l);
+            while (i < len && !(src[i] == '"' && i + 2 < len && src[i + 1] == '"' && src[i + 2] == '"')) {
+                if (src[i] == '\\' && i + 3 < len && src[i + 1] == '"' && src[i + 2] == '"' &&
+                    src[i + 3] == '"')
+                    for (int k = 0; k < 3; k++)
+                        i = step(src, len, i, &l);
+                i = step(src, len, i, &l);
+            }
+            for (int k = 0; k < 3 && i < len; k++)
+                i = step(src, len, i, &l);
+        } else {
+            i = step(src, len, i, &l);
+            while (i < len && src[i] != '"') {
+                if (src[i] == '\\' && i + 1 < len)
+                    i = step(src, len, i, &l);
+                i = step(src, len, i, &l);
+            }
+            if (i < len)
+                i = step(src, len, i, &l);
+        }
+    }
+    bool dollar = false;
+    while (i < len) {
+        unsigned char ch = (unsigned char)src[i];
+        if (ch == '#') {
+            while (i < len && src[i] != '\n' && src[i] != '\r')
+                i = step(src, len, i, &l);
+        } else if (ch == ' ' || ch == '\t' || ch == ',' || ch == '\n' || ch == '\r') {
+            i = step(src, len, i, &l);
+        } else if (ch == 0xEF && i + 2 < len && (unsigned char)src[i + 1] == 0xBB &&
+                   (unsigned char)src[i + 2] == 0xBF) {
+            i = step(src, len, i, &l);
+            i += 2;
+            l.offset += 2;
+        } else if (ch == '$' && !dollar) {
+            dollar = true;
+            i = step(src, len, i, &l);
+        } else {
+            break;
+        }
+    }
     return l;
 }
 
@@ -1463,7 +1528,7 @@ static void rule_variables(vstate *st, size_t opi, const gql_operation_def *op)
             size_t k = 0;
             for (size_t i = 0; i < op->nvars; i++)
                 if (strcmp(op->vars[i].name, groups.keys[g]) == 0)
-                    locs[k++] = var_name_loc(&op->vars[i]);
+                    locs[k++] = var_name_loc(c->doc, &op->vars[i]);
             gql_v_report(c, locs, k, "There can be only one variable named \"$%s\".", groups.keys[g]);
         }
     }

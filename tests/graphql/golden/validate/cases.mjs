@@ -573,6 +573,19 @@ c.Combined = [
   ['too_many_errors', `{ ${Array.from({ length: 120 }, (_, i) => `f${i}`).join(' ')} }`],
   ['too_many_errors_exactly_100', `{ ${Array.from({ length: 100 }, (_, i) => `f${i}`).join(' ')} }`],
   ['too_many_errors_101', `{ ${Array.from({ length: 101 }, (_, i) => `f${i}`).join(' ')} }`],
+  ['operation_description_location', `"op desc" query Q { dog { doesKnowCommand(dogCommand: $x) } }`],
+  ['variable_description_location', `query Q("var desc" $a: Int, "b" $b: Int, "b" $b: Int) { dog { name } }`],
+  ['variable_block_description_location', `query Q(
+  """
+  multi \\""" line é
+  """
+  $a: Int,
+  "x\\"y" # comment
+  $
+  a: Int
+) { dog { name } }`],
+  ['fragment_description_location', `"""frag""" fragment F on Dog { name } { dog { name } }`],
+  ['non_ascii_columns', `{ dog { name(surname: "é\\u{1F600}") } cat { meows(x: "😀😀") } }`],
   ['directive_on_variable_and_fragment', `query ($a: Int @onVariableDefinition @onField @onVariableDefinition) { dog { ...F } } fragment F on Dog @onFragmentDefinition @onQuery { name }`],
 ];
 
