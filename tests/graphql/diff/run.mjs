@@ -144,6 +144,13 @@ async function runJs(c) {
 }
 
 // ------------------------------------------------------------------- gqlrun
+// A sanitizer build must stop at the first report, so that the report is
+// charged to the case that caused it (UBSan only prints by default).
+const sanitizerEnv = {
+  ...process.env,
+  UBSAN_OPTIONS: process.env.UBSAN_OPTIONS || 'halt_on_error=1:abort_on_error=1:print_stacktrace=1',
+  ASAN_OPTIONS: process.env.ASAN_OPTIONS || 'abort_on_error=1:detect_leaks=1',
+};
 // Runs every case of one schema through one gqlrun process. If the process
 // dies (a crash, a sanitizer report), the case it died on is recorded as a
 // crash and the remaining cases run in a new process.
@@ -157,7 +164,7 @@ function runC(cases, schemaName) {
       .join('\n') + '\n';
     const t0 = Date.now();
     const p = spawnSync(opts.gqlrun, ['--schema', s.sdlPath, '--data', s.dataPath], {
-      input, maxBuffer: 1 << 30, timeout: 240000, encoding: 'utf8',
+      input, maxBuffer: 1 << 30, timeout: 240000, encoding: 'utf8', env: sanitizerEnv,
     });
     if (opts.verbose) console.log(`gqlrun: ${rest.length} ${schemaName} cases in ${Date.now() - t0} ms`);
     if (p.error) throw p.error;
