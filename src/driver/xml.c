@@ -29,14 +29,18 @@ static void xbuf_reserve(xbuf *b, size_t more)
 
 static void xbuf_vadd(xbuf *b, const char *fmt, va_list ap)
 {
+    /* Format into the free space; grow and format again if it was short. */
+    xbuf_reserve(b, 64);
     va_list aq;
     va_copy(aq, ap);
-    int n = vsnprintf(NULL, 0, fmt, aq);
+    int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, aq);
     va_end(aq);
     if (n < 0)
         abort();
-    xbuf_reserve(b, (size_t)n);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    if ((size_t)n >= b->cap - b->len) {
+        xbuf_reserve(b, (size_t)n);
+        vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    }
     b->len += (size_t)n;
 }
 
