@@ -2,7 +2,8 @@
  * extensions, the order introspection lists types in, wrapper identity,
  * predicates and comparators, printSchema, and each schema error with the
  * message and location graphql-js 17 reports (expected texts generated with
- * graphql-js: validateSDL, then validateSchema; first location shown).
+ * graphql-js by `node golden/schema/gen.mjs --errors < sdl`: validateSDL,
+ * then validateSchema; first location of each error shown).
  */
 #include "test.h"
 
