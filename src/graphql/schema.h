@@ -132,7 +132,8 @@ struct gql_schema {
     gql_type *query, *mutation, *subscription;
     gql_type **types;           /* every named type, in graphql-js's order for introspection */
     size_t ntypes;
-    gql_directive_def **directives; /* built-ins first, then the SDL's in order */
+    gql_directive_def **directives; /* the SDL's in order, then the specified ones it does
+                                     * not redefine (graphql-js order, as introspected) */
     size_t ndirectives;
     /* name lookup: open addressing over `types` */
     uint32_t *type_index;
