@@ -224,6 +224,22 @@ out('test-data.json', {
   boolForString: true,
   intForEnum: 1,
   deepList: [[[1, null], []], null, [[2]]],
+  floats: [1e21, 1e-7, 123456789.123, 5e-324, 1.7976931348623157e308, -0, 0.1, 100, 1.5e-6],
+  intFromString: '42',
+  intFromBadString: '4x2',
+  intFromIntegralReal: 1000,
+  floatFromString: '1.5',
+  floatFromBool: true,
+  idFromFloat: 1.5,
+  idFromBool: false,
+  boolFromNumber: 1,
+  boolFromZero: 0,
+  stringFromBigFloat: 1e21,
+  stringFromSmallFloat: 1e-7,
+  stringFromNegZero: -0,
+  intList: [1, '2', 3.5, null, [4]],
+  enumList: ['RED', 'NOPE', 'BLUE'],
+  enumFromDeprecated: 'PURPLE',
   oldField: 'old',
   oldEnum: 'ORANGE',
   failList: ['never seen'],
@@ -234,4 +250,8 @@ out('test-data.json', {
   first: 1,
   second: 2,
   third: tree(1),
-}, (t) => t.replace('"integralFloatForInt": 3,', '"integralFloatForInt": 3.0,'));
+}, (t) =>
+  t.replace('"integralFloatForInt": 3,', '"integralFloatForInt": 3.0,')
+    .replace('"intFromIntegralReal": 1000,', '"intFromIntegralReal": 1e3,')
+    .replace('"stringFromNegZero": 0,', '"stringFromNegZero": -0.0,')
+    .replace(/"floats": \[([^\]]*)\]/, (m) => m.replace(/\n\s*0,/, ' -0.0,')));
