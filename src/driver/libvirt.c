@@ -51,6 +51,8 @@ typedef struct lv_priv {
     bool loop_held;
     int cb_domain, cb_nodedev; /* callback ids, -1: none */
     int reconnect_timer;       /* -1: none */
+    bool closing, in_tick;     /* lv_close waits for a running tick */
+    pthread_cond_t tick_done;
     bool virt_known;
     drv_virt virt;
     bool uefi;
@@ -310,26 +312,44 @@ static void lv_unregister(drv *d, virConnectPtr c)
     virResetLastError();
 }
 
-/* Timer on the event loop: one reconnection attempt per tick. */
+/* Timer on the event loop: one reconnection attempt per tick. lv_close may
+ * run at the same time on another thread; `closing` and `in_tick` keep the
+ * handle alive until the tick is done with it. */
 static void lv_reconnect_tick(int timer, void *opaque)
 {
     drv *d = opaque;
     lv_priv *p = lv_p(d);
-    virConnectPtr fresh = virConnectOpen(p->uri);
-    if (!fresh)
-        return; /* try again next tick */
-    virEventRemoveTimeout(timer);
     pthread_mutex_lock(&p->lock);
-    virConnectPtr old = p->conn;
-    p->conn = fresh;
-    p->reconnect_timer = -1;
+    bool closing = p->closing;
+    p->in_tick = !closing;
     pthread_mutex_unlock(&p->lock);
-    if (old) {
-        lv_unregister(d, old);
-        virConnectClose(old);
+    if (closing)
+        return;
+    virConnectPtr fresh = virConnectOpen(p->uri);
+    virConnectPtr old = NULL;
+    pthread_mutex_lock(&p->lock);
+    if (fresh && !p->closing) {
+        virEventRemoveTimeout(timer);
+        old = p->conn;
+        p->conn = fresh;
+        p->reconnect_timer = -1;
     }
-    lv_register(d, fresh);
-    lv_emit(d, DRV_EV_RECONNECTED, NULL, NULL, DRV_VM_SHUTOFF);
+    pthread_mutex_unlock(&p->lock);
+    if (fresh && p->conn == fresh) {
+        if (old) {
+            lv_unregister(d, old);
+            virConnectClose(old);
+        }
+        lv_register(d, fresh);
+        lv_emit(d, DRV_EV_RECONNECTED, NULL, NULL, DRV_VM_SHUTOFF);
+    } else if (fresh) {
+        virConnectClose(fresh);
+    }
+    virResetLastError();
+    pthread_mutex_lock(&p->lock);
+    p->in_tick = false;
+    pthread_cond_broadcast(&p->tick_done);
+    pthread_mutex_unlock(&p->lock);
 }
 
 static void lv_on_close(virConnectPtr conn, int reason, void *opaque)
@@ -341,8 +361,10 @@ static void lv_on_close(virConnectPtr conn, int reason, void *opaque)
         return; /* we closed it ourselves */
     lv_emit(d, DRV_EV_DISCONNECTED, NULL, NULL, DRV_VM_SHUTOFF);
     /* The callback must not close the connection; the timer replaces it. */
-    if (p->reconnect_timer < 0)
+    pthread_mutex_lock(&p->lock);
+    if (p->reconnect_timer < 0 && !p->closing)
         p->reconnect_timer = virEventAddTimeout(1000, lv_reconnect_tick, d, NULL);
+    pthread_mutex_unlock(&p->lock);
 }
 
 static drv_status lv_open(drv *d, const drv_options *o)
@@ -353,6 +375,7 @@ static drv_status lv_open(drv *d, const drv_options *o)
         abort();
     d->priv = p;
     pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->tick_done, NULL);
     p->cb_domain = p->cb_nodedev = p->reconnect_timer = -1;
     p->uri = lv_strdup(o->uri);
     p->image_pool = lv_strdup(o->image_pool ? o->image_pool : "default");
@@ -380,8 +403,14 @@ static void lv_close(drv *d)
     lv_priv *p = lv_p(d);
     if (!p)
         return;
+    pthread_mutex_lock(&p->lock);
+    p->closing = true;
+    while (p->in_tick)
+        pthread_cond_wait(&p->tick_done, &p->lock);
     if (p->reconnect_timer >= 0)
         virEventRemoveTimeout(p->reconnect_timer);
+    p->reconnect_timer = -1;
+    pthread_mutex_unlock(&p->lock);
     if (p->conn) {
         if (p->on_event)
             lv_unregister(d, p->conn);
@@ -391,6 +420,7 @@ static void lv_close(drv *d)
      * flight finishes before virConnect*Deregister returns. */
     if (p->loop_held)
         lv_loop_release();
+    pthread_cond_destroy(&p->tick_done);
     pthread_mutex_destroy(&p->lock);
     free(p->uri);
     free(p->image_pool);
@@ -460,11 +490,20 @@ static int lv_nodeset_len(xmlXPathObjectPtr obj)
 
 /* Which domain type to create. Domain capabilities say whether the host
  * offers KVM; the test hypervisor has none and its own type. */
+static void lv_probe_virt_locked(drv *d, virConnectPtr c);
+
 static void lv_probe_virt(drv *d, virConnectPtr c)
 {
     lv_priv *p = lv_p(d);
-    if (p->virt_known)
-        return;
+    pthread_mutex_lock(&p->lock);
+    if (!p->virt_known)
+        lv_probe_virt_locked(d, c);
+    pthread_mutex_unlock(&p->lock);
+}
+
+static void lv_probe_virt_locked(drv *d, virConnectPtr c)
+{
+    lv_priv *p = lv_p(d);
     const char *type = virConnectGetType(c);
     p->virt_warning[0] = '\0';
     p->uefi = false;
