@@ -193,6 +193,8 @@ out('test-data.json', {
   trees: [tree(1), brokenTree(), null],
   strictTree: brokenTree(),
   strictTrees: [tree(1), tree(0)],
+  strictFirstNull: [tree(0), null, tree(0)],
+  strictLastNull: [tree(0), tree(0), null],
   nullList: null,
   emptyList: [],
   colors: ['RED', 'GREEN', null, 'ORANGE'],
