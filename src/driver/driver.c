@@ -16,12 +16,18 @@
 const char *drv_status_name(drv_status s)
 {
     switch (s) {
-    case DRV_OK: return "ok";
-    case DRV_NOT_FOUND: return "not found";
-    case DRV_INVALID: return "invalid argument";
-    case DRV_CONFLICT: return "conflict";
-    case DRV_UNSUPPORTED: return "unsupported";
-    case DRV_ERROR: return "error";
+    case DRV_OK:
+        return "ok";
+    case DRV_NOT_FOUND:
+        return "not found";
+    case DRV_INVALID:
+        return "invalid argument";
+    case DRV_CONFLICT:
+        return "conflict";
+    case DRV_UNSUPPORTED:
+        return "unsupported";
+    case DRV_ERROR:
+        return "error";
     }
     return "error";
 }
@@ -29,9 +35,12 @@ const char *drv_status_name(drv_status s)
 const char *drv_virt_name(drv_virt v)
 {
     switch (v) {
-    case DRV_VIRT_KVM: return "kvm";
-    case DRV_VIRT_TCG: return "tcg";
-    case DRV_VIRT_TEST: return "test";
+    case DRV_VIRT_KVM:
+        return "kvm";
+    case DRV_VIRT_TCG:
+        return "tcg";
+    case DRV_VIRT_TEST:
+        return "test";
     }
     return "tcg";
 }
@@ -39,12 +48,18 @@ const char *drv_virt_name(drv_virt v)
 const char *drv_vm_state_name(drv_vm_state s)
 {
     switch (s) {
-    case DRV_VM_SHUTOFF: return "shutoff";
-    case DRV_VM_RUNNING: return "running";
-    case DRV_VM_PAUSED: return "paused";
-    case DRV_VM_SHUTTING_DOWN: return "shutting down";
-    case DRV_VM_CRASHED: return "crashed";
-    case DRV_VM_OTHER: return "other";
+    case DRV_VM_SHUTOFF:
+        return "shutoff";
+    case DRV_VM_RUNNING:
+        return "running";
+    case DRV_VM_PAUSED:
+        return "paused";
+    case DRV_VM_SHUTTING_DOWN:
+        return "shutting down";
+    case DRV_VM_CRASHED:
+        return "crashed";
+    case DRV_VM_OTHER:
+        return "other";
     }
     return "other";
 }

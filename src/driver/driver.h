@@ -72,7 +72,7 @@ typedef struct drv_host_info {
 
 typedef struct drv_image {
     char *name;
-    char *format; /* "qcow2", "raw" */
+    char *format;                      /* "qcow2", "raw" */
     unsigned long long capacity_bytes; /* virtual size */
 } drv_image;
 
@@ -81,11 +81,11 @@ void drv_image_list_free(drv_image *list, size_t n);
 
 /* One USB device of the host (hubs and root hubs are never listed). */
 typedef struct drv_usb {
-    char *nodedev;    /* libvirt node device name, "usb_1_2" */
-    unsigned vendor;  /* 0x18d1 */
-    unsigned product; /* 0x9302 */
+    char *nodedev;                    /* libvirt node device name, "usb_1_2" */
+    unsigned vendor;                  /* 0x18d1 */
+    unsigned product;                 /* 0x9302 */
     char *vendor_name, *product_name; /* may be NULL */
-    char *serial;     /* NULL unless the host reports it (libvirt 9 does not) */
+    char *serial;                     /* NULL unless the host reports it (libvirt 9 does not) */
     unsigned bus, device;
     char *port; /* port path, "1-2.3": stable for a physical socket */
 } drv_usb;
@@ -104,18 +104,18 @@ typedef struct drv_usb_sel {
 } drv_usb_sel;
 
 typedef struct drv_vm_spec {
-    const char *domain_name;      /* "epfiot-vm-<id>" */
-    unsigned vcpus, max_vcpus;    /* max >= vcpus: live-resize headroom */
+    const char *domain_name;   /* "epfiot-vm-<id>" */
+    unsigned vcpus, max_vcpus; /* max >= vcpus: live-resize headroom */
     unsigned long long memory_mib, max_memory_mib;
-    const char *base_image;       /* name in the image pool */
+    const char *base_image;        /* name in the image pool */
     unsigned long long disk_bytes; /* overlay size; 0: the base's size */
-    const char *disk_volume;      /* "<domain_name>-disk.qcow2" */
-    const char *seed_volume;      /* "<domain_name>-seed.iso", or NULL */
-    const void *seed_data;        /* the ISO to upload into seed_volume */
+    const char *disk_volume;       /* "<domain_name>-disk.qcow2" */
+    const char *seed_volume;       /* "<domain_name>-seed.iso", or NULL */
+    const void *seed_data;         /* the ISO to upload into seed_volume */
     size_t seed_len;
-    const char *mac;              /* NULL: libvirt chooses */
-    bool uefi;                    /* DRV_UNSUPPORTED when no firmware */
-    const drv_usb_sel *usb;       /* devices to pass through from boot */
+    const char *mac;        /* NULL: libvirt chooses */
+    bool uefi;              /* DRV_UNSUPPORTED when no firmware */
+    const drv_usb_sel *usb; /* devices to pass through from boot */
     size_t nusb;
 } drv_vm_spec;
 
@@ -150,18 +150,18 @@ typedef enum drv_change {
 /* ---- Events ------------------------------------------------------------ */
 
 typedef enum drv_event_type {
-    DRV_EV_VM_STATE = 0,   /* a domain changed state (start, stop, crash...) */
-    DRV_EV_VM_UNDEFINED,   /* a domain went away */
-    DRV_EV_USB_ADDED,      /* a node device appeared: re-list USB devices */
+    DRV_EV_VM_STATE = 0, /* a domain changed state (start, stop, crash...) */
+    DRV_EV_VM_UNDEFINED, /* a domain went away */
+    DRV_EV_USB_ADDED,    /* a node device appeared: re-list USB devices */
     DRV_EV_USB_REMOVED,
-    DRV_EV_DISCONNECTED,   /* the connection to libvirtd was lost */
-    DRV_EV_RECONNECTED,    /* ...and is back: reconcile everything */
+    DRV_EV_DISCONNECTED, /* the connection to libvirtd was lost */
+    DRV_EV_RECONNECTED,  /* ...and is back: reconcile everything */
 } drv_event_type;
 
 typedef struct drv_event {
     drv_event_type type;
-    const char *name; /* domain or node device name; NULL for connection */
-    const char *uuid; /* domains only */
+    const char *name;   /* domain or node device name; NULL for connection */
+    const char *uuid;   /* domains only */
     drv_vm_state state; /* VM_STATE: the new state */
 } drv_event;
 
@@ -175,12 +175,12 @@ typedef struct drv_options {
     const char *vm_pool;    /* overlays and seeds; may equal image_pool */
     const char *network;    /* libvirt network for the VMs' NIC */
     /* Volumes whose names start with this are never base images. */
-    const char *vm_prefix;  /* "epfiot-vm-" */
+    const char *vm_prefix; /* "epfiot-vm-" */
     /* Use TCG even when the host claims KVM: on some hosts (nested
      * virtualisation) a KVM guest hangs before its kernel prints a line,
      * and libvirt cannot tell. */
     bool force_tcg;
-    drv_event_fn on_event;  /* may be NULL */
+    drv_event_fn on_event; /* may be NULL */
     void *opaque;
 } drv_options;
 
@@ -215,8 +215,7 @@ typedef struct drv_ops {
      * start-up scan of leftovers). */
     drv_status (*volume_list)(drv *d, const char *prefix, char ***names, size_t *n);
     drv_status (*vm_set_vcpus)(drv *d, const char *name, unsigned vcpus, drv_change *how);
-    drv_status (*vm_set_memory)(drv *d, const char *name, unsigned long long mib,
-                                drv_change *how);
+    drv_status (*vm_set_memory)(drv *d, const char *name, unsigned long long mib, drv_change *how);
     /* First IPv4 address from DHCP leases, else ARP, else the guest agent.
      * DRV_NOT_FOUND when none of them knows one (yet). */
     drv_status (*vm_ip)(drv *d, const char *name, char **ip);

@@ -287,9 +287,8 @@ static void lv_on_close(virConnectPtr conn, int reason, void *opaque);
 static void lv_register(drv *d, virConnectPtr c)
 {
     lv_priv *p = lv_p(d);
-    p->cb_domain = virConnectDomainEventRegisterAny(c, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                                    VIR_DOMAIN_EVENT_CALLBACK(lv_on_domain), d,
-                                                    NULL);
+    p->cb_domain = virConnectDomainEventRegisterAny(
+        c, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE, VIR_DOMAIN_EVENT_CALLBACK(lv_on_domain), d, NULL);
     p->cb_nodedev = virConnectNodeDeviceEventRegisterAny(
         c, NULL, VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE, VIR_NODE_DEVICE_EVENT_CALLBACK(lv_on_nodedev),
         d, NULL);
@@ -460,8 +459,7 @@ static char *lv_xpath_str(xmlDocPtr doc, xmlNodePtr node, const char *expr)
     return r;
 }
 
-static unsigned long long lv_xpath_num(xmlDocPtr doc, xmlNodePtr node, const char *expr,
-                                       int base)
+static unsigned long long lv_xpath_num(xmlDocPtr doc, xmlNodePtr node, const char *expr, int base)
 {
     char *s = lv_xpath_str(doc, node, expr);
     unsigned long long v = s ? strtoull(s, NULL, base) : 0;
@@ -510,9 +508,8 @@ static void lv_probe_virt_locked(drv *d, virConnectPtr c)
     if (type && strcmp(type, "TEST") == 0) {
         p->virt = DRV_VIRT_TEST;
     } else {
-        char *caps = p->force_tcg
-                         ? NULL
-                         : virConnectGetDomainCapabilities(c, NULL, NULL, NULL, "kvm", 0);
+        char *caps =
+            p->force_tcg ? NULL : virConnectGetDomainCapabilities(c, NULL, NULL, NULL, "kvm", 0);
         p->virt = caps ? DRV_VIRT_KVM : DRV_VIRT_TCG;
         if (!caps)
             caps = virConnectGetDomainCapabilities(c, NULL, NULL, NULL, "qemu", 0);
@@ -696,7 +693,8 @@ static char **lv_hub_names(virConnectPtr c, size_t *n)
 {
     *n = 0;
     virNodeDevicePtr *ifs = NULL;
-    int nifs = virConnectListAllNodeDevices(c, &ifs, VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_INTERFACE);
+    int nifs =
+        virConnectListAllNodeDevices(c, &ifs, VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_INTERFACE);
     char **hubs = calloc(nifs > 0 ? (size_t)nifs : 1, sizeof *hubs);
     if (!hubs)
         abort();
@@ -827,11 +825,12 @@ static drv_status lv_usb_resolve(drv *d, virConnectPtr c, const char *vm, const 
     char id[16];
     snprintf(id, sizeof id, "%04x:%04x", sel->vendor & 0xffff, sel->product & 0xffff);
     if (matches == 0) {
-        st = drv_seterr(d, DRV_NOT_FOUND, "cannot %s device %s%s%s%s%s %s %s: no such USB device "
-                        "on the host", verb, id, sel->serial ? " serial " : "",
-                        sel->serial ? sel->serial : "", sel->port ? " port " : "",
-                        sel->port ? sel->port : "", strcmp(verb, "attach") == 0 ? "to" : "for",
-                        vm);
+        st = drv_seterr(d, DRV_NOT_FOUND,
+                        "cannot %s device %s%s%s%s%s %s %s: no such USB device "
+                        "on the host",
+                        verb, id, sel->serial ? " serial " : "", sel->serial ? sel->serial : "",
+                        sel->port ? " port " : "", sel->port ? sel->port : "",
+                        strcmp(verb, "attach") == 0 ? "to" : "for", vm);
     } else if (matches > 1) {
         st = drv_seterr(d, DRV_CONFLICT,
                         "cannot %s device %s to %s: %zu identical devices are plugged in; "
@@ -866,7 +865,7 @@ typedef int (*lv_dom_fn)(virDomainPtr dom);
 typedef struct lv_simple_op {
     const char *verb;
     lv_dom_fn fn;
-    unsigned allowed;  /* bit mask of drv_vm_state */
+    unsigned allowed;    /* bit mask of drv_vm_state */
     const char *refusal; /* why not, in the other states */
 } lv_simple_op;
 
@@ -885,14 +884,14 @@ static int lv_shutdown_acpi(virDomainPtr dom)
 
 static const lv_simple_op lv_op_start = {
     "start", virDomainCreate, LV_IN(DRV_VM_SHUTOFF) | LV_IN(DRV_VM_CRASHED), "it is running"};
-static const lv_simple_op lv_op_shutdown = {
-    "shut down", lv_shutdown_acpi,
-    LV_IN(DRV_VM_RUNNING) | LV_IN(DRV_VM_PAUSED) | LV_IN(DRV_VM_SHUTTING_DOWN) | LV_IN(DRV_VM_OTHER),
-    "it is not running"};
-static const lv_simple_op lv_op_force_off = {
-    "force off", virDomainDestroy,
-    LV_IN(DRV_VM_RUNNING) | LV_IN(DRV_VM_PAUSED) | LV_IN(DRV_VM_SHUTTING_DOWN) | LV_IN(DRV_VM_OTHER),
-    "it is not running"};
+static const lv_simple_op lv_op_shutdown = {"shut down", lv_shutdown_acpi,
+                                            LV_IN(DRV_VM_RUNNING) | LV_IN(DRV_VM_PAUSED) |
+                                                LV_IN(DRV_VM_SHUTTING_DOWN) | LV_IN(DRV_VM_OTHER),
+                                            "it is not running"};
+static const lv_simple_op lv_op_force_off = {"force off", virDomainDestroy,
+                                             LV_IN(DRV_VM_RUNNING) | LV_IN(DRV_VM_PAUSED) |
+                                                 LV_IN(DRV_VM_SHUTTING_DOWN) | LV_IN(DRV_VM_OTHER),
+                                             "it is not running"};
 static const lv_simple_op lv_op_suspend = {"suspend", virDomainSuspend, LV_IN(DRV_VM_RUNNING),
                                            "it is not running"};
 static const lv_simple_op lv_op_resume = {"resume", virDomainResume, LV_IN(DRV_VM_PAUSED),
@@ -1264,9 +1263,10 @@ static drv_status lv_define_volumes(drv *d, virConnectPtr c, const drv_vm_spec *
     }
     unsigned long long size = s->disk_bytes ? s->disk_bytes : base.capacity_bytes;
     if (size < base.capacity_bytes) {
-        st = drv_seterr(d, DRV_INVALID, "cannot define %s: disk of %llu bytes is smaller than "
-                        "base image %s (%llu bytes)", s->domain_name, size, s->base_image,
-                        base.capacity_bytes);
+        st = drv_seterr(d, DRV_INVALID,
+                        "cannot define %s: disk of %llu bytes is smaller than "
+                        "base image %s (%llu bytes)",
+                        s->domain_name, size, s->base_image, base.capacity_bytes);
         goto out;
     }
     char *xml = dx_overlay_volume_xml(s->disk_volume, size, base_path, base.format);
@@ -1302,7 +1302,7 @@ static drv_status lv_define_domain(drv *d, virConnectPtr c, const drv_vm_spec *s
     snprintf(log, sizeof log, "/var/log/libvirt/qemu/%s-serial.log", s->domain_name);
     dx_domain model = {
         .name = s->domain_name,
-        .virt = p->virt == DRV_VIRT_KVM ? DX_VIRT_KVM
+        .virt = p->virt == DRV_VIRT_KVM   ? DX_VIRT_KVM
                 : p->virt == DRV_VIRT_TCG ? DX_VIRT_QEMU
                                           : DX_VIRT_TEST,
         .arch = "x86_64",
@@ -1679,8 +1679,8 @@ static drv_status lv_usb_detach(drv *d, const char *name, const drv_usb_sel *sel
     found = doc ? lv_find_hostdevs(doc, &u) : NULL;
     int n = lv_nodeset_len(found);
     if (n == 0) {
-        st = drv_seterr(d, DRV_NOT_FOUND, "cannot detach device %s from %s: not attached", id,
-                        name);
+        st =
+            drv_seterr(d, DRV_NOT_FOUND, "cannot detach device %s from %s: not attached", id, name);
         goto out;
     }
     if (n > 1) {

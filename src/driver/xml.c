@@ -67,11 +67,21 @@ void xbuf_escape(xbuf *b, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '&': xbuf_add(b, "&amp;"); break;
-        case '<': xbuf_add(b, "&lt;"); break;
-        case '>': xbuf_add(b, "&gt;"); break;
-        case '\'': xbuf_add(b, "&apos;"); break;
-        case '"': xbuf_add(b, "&quot;"); break;
+        case '&':
+            xbuf_add(b, "&amp;");
+            break;
+        case '<':
+            xbuf_add(b, "&lt;");
+            break;
+        case '>':
+            xbuf_add(b, "&gt;");
+            break;
+        case '\'':
+            xbuf_add(b, "&apos;");
+            break;
+        case '"':
+            xbuf_add(b, "&quot;");
+            break;
         default:
             xbuf_reserve(b, 1);
             b->s[b->len++] = *s;
@@ -114,9 +124,12 @@ void xbuf_clear(xbuf *b)
 const char *dx_virt_name(dx_virt v)
 {
     switch (v) {
-    case DX_VIRT_KVM: return "kvm";
-    case DX_VIRT_QEMU: return "qemu";
-    case DX_VIRT_TEST: return "test";
+    case DX_VIRT_KVM:
+        return "kvm";
+    case DX_VIRT_QEMU:
+        return "qemu";
+    case DX_VIRT_TEST:
+        return "test";
     }
     return "qemu";
 }

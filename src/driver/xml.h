@@ -69,7 +69,7 @@ typedef struct dx_domain {
     const char *machine; /* "q35"; NULL to let libvirt choose */
     unsigned vcpus, max_vcpus;
     unsigned long long memory_mib, max_memory_mib;
-    bool uefi; /* firmware='efi': libvirt picks the firmware and NVRAM */
+    bool uefi;               /* firmware='efi': libvirt picks the firmware and NVRAM */
     const char *pool;        /* storage pool of the volumes below */
     const char *disk_volume; /* qcow2 overlay */
     const char *seed_volume; /* cidata ISO, read-only CD-ROM; may be NULL */
