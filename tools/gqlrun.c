@@ -33,6 +33,7 @@ typedef struct gqlrun_opts {
     const char *operation_name; /* --operation (with --query) */
     bool default_limits;        /* --default-limits: gql_limits_default, else none */
     size_t cache_size;          /* --cache N (0: no cache) */
+    bool stats;                 /* --stats: counts on stderr at exit */
 } gqlrun_opts;
 
 static void usage(FILE *f)
@@ -57,6 +58,8 @@ static void usage(FILE *f)
           "  --default-limits    apply the engine's default limits (default: none,\n"
           "                      as graphql-js has none)\n"
           "  --cache N           keep N prepared documents in a cache (default 0)\n"
+          "  --stats             at exit, print the request and cache-hit counts\n"
+          "                      on stderr\n"
           "  --help              this text\n",
           f);
 }
@@ -122,6 +125,7 @@ typedef struct gqlrun {
     json_t *data;
     gql_cache *cache;
     gql_limits limits;
+    size_t requests;
 } gqlrun;
 
 /* Run one request and write its response line. Variables come as JSON. */
@@ -144,6 +148,7 @@ static void run_one(gqlrun *g, const char *query, size_t query_len, const json_t
     }
     gql_result res = {.body = GQL_BUF_INIT};
     gql_run(g->schema, g->cache, &req, &res);
+    g->requests++;
     fwrite(res.body.data ? res.body.data : "{}", 1, res.body.data ? res.body.len : 2, out);
     fputc('\n', out);
     fflush(out);
@@ -225,7 +230,17 @@ static int run_query(gqlrun *g, const gqlrun_opts *o)
 
 static int parse_args(int argc, char **argv, gqlrun_opts *o)
 {
-    enum { OPT_SCHEMA = 1, OPT_DATA, OPT_QUERY, OPT_VARS, OPT_OP, OPT_LIMITS, OPT_CACHE, OPT_HELP };
+    enum {
+        OPT_SCHEMA = 1,
+        OPT_DATA,
+        OPT_QUERY,
+        OPT_VARS,
+        OPT_OP,
+        OPT_LIMITS,
+        OPT_CACHE,
+        OPT_STATS,
+        OPT_HELP
+    };
     static const struct option longopts[] = {
         {"schema", required_argument, NULL, OPT_SCHEMA},
         {"data", required_argument, NULL, OPT_DATA},
@@ -234,6 +249,7 @@ static int parse_args(int argc, char **argv, gqlrun_opts *o)
         {"operation", required_argument, NULL, OPT_OP},
         {"default-limits", no_argument, NULL, OPT_LIMITS},
         {"cache", required_argument, NULL, OPT_CACHE},
+        {"stats", no_argument, NULL, OPT_STATS},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -247,6 +263,7 @@ static int parse_args(int argc, char **argv, gqlrun_opts *o)
         case OPT_OP: o->operation_name = optarg; break;
         case OPT_LIMITS: o->default_limits = true; break;
         case OPT_CACHE: o->cache_size = strtoul(optarg, NULL, 10); break;
+        case OPT_STATS: o->stats = true; break;
         case 'h':
         case OPT_HELP: usage(stdout); exit(0);
         default: usage(stderr); return -1;
@@ -303,6 +320,9 @@ int main(int argc, char **argv)
     if (o.cache_size)
         g.cache = gql_cache_new(o.cache_size);
     rc = o.query ? run_query(&g, &o) : run_stdin(&g);
+    if (o.stats)
+        fprintf(stderr, "gqlrun: %zu requests, %zu cache hits\n", g.requests,
+                g.cache ? gql_cache_hits(g.cache) : 0);
 out:
     if (g.cache)
         gql_cache_free(g.cache);

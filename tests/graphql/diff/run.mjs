@@ -16,8 +16,13 @@
 // another way, so no difference is ever silently skipped.
 //
 // Usage: node run.mjs GQLRUN [--graphql-js DIR] [--filter TEXT] [--messages] [--verbose] [--show]
+//                      [--gqlrun-arg ARG]... [--repeat N]
+//   --gqlrun-arg passes ARG on to gqlrun (e.g. --cache 64); --repeat sends each
+//   request N times in a row and fails a case whose answers are not identical
+//   (with a document cache, the later answers come from it).
 //   DIR is a directory with node_modules/graphql (default: $GRAPHQL_JS_DIR,
-//   else /tmp/gqljs). --show prints graphql-js's result of every case. Prints "diff: N passed, M failed"; exits 1 on failure.
+//   else /tmp/gqljs). --show prints graphql-js's result of every case.
+//   Prints "diff: N passed, M failed"; exits 1 on failure.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,7 +33,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 // ------------------------------------------------------------------ options
 const argv = process.argv.slice(2);
 const opts = { gqlrun: null, jsDir: process.env.GRAPHQL_JS_DIR || '/tmp/gqljs', filter: null,
-  messages: false, verbose: false, show: false };
+  messages: false, verbose: false, show: false, repeat: 1, gqlrunArgs: [] };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === '--graphql-js') opts.jsDir = argv[++i];
@@ -36,6 +41,8 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--messages') opts.messages = true;
   else if (a === '--verbose') opts.verbose = true;
   else if (a === '--show') opts.show = true;
+  else if (a === '--repeat') opts.repeat = Math.max(1, parseInt(argv[++i], 10));
+  else if (a === '--gqlrun-arg') opts.gqlrunArgs.push(argv[++i]);
   else if (!opts.gqlrun) opts.gqlrun = a;
   else throw new Error(`unexpected argument ${a}`);
 }
@@ -157,25 +164,31 @@ const sanitizerEnv = {
 function runC(cases, schemaName) {
   const s = schemas[schemaName];
   const results = new Map();
+  const R = opts.repeat;
   let rest = cases;
   while (rest.length) {
     const input = rest
       .map((c) => JSON.stringify({ query: c.query, variables: c.variables, operationName: c.operationName }))
-      .join('\n') + '\n';
+      .map((line) => (line + '\n').repeat(R))
+      .join('');
     const t0 = Date.now();
-    const p = spawnSync(opts.gqlrun, ['--schema', s.sdlPath, '--data', s.dataPath], {
+    const args = ['--schema', s.sdlPath, '--data', s.dataPath, ...opts.gqlrunArgs];
+    const p = spawnSync(opts.gqlrun, args, {
       input, maxBuffer: 1 << 30, timeout: 240000, encoding: 'utf8', env: sanitizerEnv,
     });
     if (opts.verbose) console.log(`gqlrun: ${rest.length} ${schemaName} cases in ${Date.now() - t0} ms`);
     if (p.error) throw p.error;
     const out = p.stdout.split('\n');
-    const complete = out.length - 1; // the text after the last newline is no whole line
+    const complete = Math.floor((out.length - 1) / R); // text after the last newline is no line
     let k = 0;
     for (; k < complete && k < rest.length; k++) {
+      const lines = out.slice(k * R, k * R + R);
+      const again = lines.findIndex((l) => l !== lines[0]);
       try {
-        results.set(rest[k].name, { result: JSON.parse(out[k]) });
+        if (again > 0) throw new Error(`answer #${again + 1} (after a cache hit) differs: ${lines[again].slice(0, 800)}`);
+        results.set(rest[k].name, { result: JSON.parse(lines[0]) });
       } catch (e) {
-        results.set(rest[k].name, { invalid: `not JSON (${e.message}): ${out[k].slice(0, 500)}` });
+        results.set(rest[k].name, { invalid: `${e.message}\nfirst answer: ${lines[0].slice(0, 800)}` });
       }
     }
     if (k === rest.length && p.status === 0) break;
