@@ -27,6 +27,7 @@
  * VIR_DOMAIN_AFFECT_CONFIG on QEMU. A running domain gets DRV_UNSUPPORTED.
  */
 #include "driver.h"
+#include "lv_map.h"
 #include "xml.h"
 
 #include <libvirt/libvirt.h>
@@ -209,7 +210,7 @@ static void lv_emit(drv *d, drv_event_type type, const char *name, const char *u
     p->on_event(&ev, p->opaque);
 }
 
-static drv_vm_state lv_state_of(int state, int reason)
+drv_vm_state lv_state_of(int state, int reason)
 {
     switch (state) {
     case VIR_DOMAIN_RUNNING:
@@ -220,7 +221,9 @@ static drv_vm_state lv_state_of(int state, int reason)
     case VIR_DOMAIN_SHUTDOWN:
         return DRV_VM_SHUTTING_DOWN;
     case VIR_DOMAIN_SHUTOFF:
-        return reason == VIR_DOMAIN_SHUTOFF_CRASHED ? DRV_VM_CRASHED : DRV_VM_SHUTOFF;
+        return reason == VIR_DOMAIN_SHUTOFF_CRASHED || reason == VIR_DOMAIN_SHUTOFF_FAILED
+                   ? DRV_VM_CRASHED
+                   : DRV_VM_SHUTOFF;
     case VIR_DOMAIN_CRASHED:
         return DRV_VM_CRASHED;
     default:
@@ -228,40 +231,52 @@ static drv_vm_state lv_state_of(int state, int reason)
     }
 }
 
-static int lv_on_domain(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+bool lv_event_of(int event, int detail, drv_event_type *type, drv_vm_state *state)
 {
-    (void)conn;
-    drv *d = opaque;
-    char uuid[VIR_UUID_STRING_BUFLEN] = "";
-    virDomainGetUUIDString(dom, uuid);
-    const char *name = virDomainGetName(dom);
-    drv_vm_state st;
+    *type = DRV_EV_VM_STATE;
     switch (event) {
     case VIR_DOMAIN_EVENT_STARTED:
     case VIR_DOMAIN_EVENT_RESUMED:
-        st = DRV_VM_RUNNING;
-        break;
+        *state = DRV_VM_RUNNING;
+        return true;
     case VIR_DOMAIN_EVENT_SUSPENDED:
-        st = DRV_VM_PAUSED;
-        break;
+        *state = DRV_VM_PAUSED;
+        return true;
     case VIR_DOMAIN_EVENT_STOPPED:
-        st = detail == VIR_DOMAIN_EVENT_STOPPED_CRASHED ? DRV_VM_CRASHED : DRV_VM_SHUTOFF;
-        break;
+        /* A guest that died (or whose QEMU did) is not one that was shut
+         * down: the API shows it as crashed until it is started again. */
+        *state =
+            detail == VIR_DOMAIN_EVENT_STOPPED_CRASHED || detail == VIR_DOMAIN_EVENT_STOPPED_FAILED
+                ? DRV_VM_CRASHED
+                : DRV_VM_SHUTOFF;
+        return true;
     case VIR_DOMAIN_EVENT_CRASHED:
-        st = DRV_VM_CRASHED;
-        break;
+        *state = DRV_VM_CRASHED;
+        return true;
     case VIR_DOMAIN_EVENT_PMSUSPENDED:
-        st = DRV_VM_OTHER;
-        break;
+        *state = DRV_VM_OTHER;
+        return true;
     case VIR_DOMAIN_EVENT_UNDEFINED:
-        lv_emit(d, DRV_EV_VM_UNDEFINED, name, uuid, DRV_VM_SHUTOFF);
-        return 0;
+        *type = DRV_EV_VM_UNDEFINED;
+        *state = DRV_VM_SHUTOFF;
+        return true;
     default:
         /* DEFINED and SHUTDOWN (the guest finished shutting down; STOPPED
          * follows) change nothing the API shows. */
-        return 0;
+        return false;
     }
-    lv_emit(d, DRV_EV_VM_STATE, name, uuid, st);
+}
+
+static int lv_on_domain(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    (void)conn;
+    drv_event_type type;
+    drv_vm_state st;
+    if (!lv_event_of(event, detail, &type, &st))
+        return 0;
+    char uuid[VIR_UUID_STRING_BUFLEN] = "";
+    virDomainGetUUIDString(dom, uuid);
+    lv_emit(opaque, type, virDomainGetName(dom), uuid, st);
     return 0;
 }
 
@@ -676,7 +691,7 @@ static drv_status lv_image_get(drv *d, const char *name, drv_image *out)
 
 /* The last component of a sysfs path, when it is a USB port path such as
  * "1-2.3" (root hubs end in "usb1"). */
-static char *lv_port_of(const char *path)
+char *lv_port_of(const char *path)
 {
     if (!path)
         return NULL;
