@@ -24,8 +24,11 @@
  *  - Memory sizes are MiB. Out-parameters are zeroed first; lists and
  *    strings they return are malloc'ed, released with the matching
  *    *_free()/free(). Input strings are borrowed for the call.
- *  - A handle may be used from several threads at once. Events arrive on the
- *    driver's own event thread through the callback given to open.
+ *  - A handle is used by one thread at a time (its error message is per
+ *    handle); open one per thread, as with store handles. Events arrive on
+ *    the driver's own event thread through the callback given to open, and
+ *    the connection behind a handle is replaced there after a reconnection,
+ *    safely for the thread using the handle.
  */
 #ifndef EPFIOT_DRIVER_H
 #define EPFIOT_DRIVER_H
