@@ -7,6 +7,20 @@
  *
  * gql_print_document() is graphql-js print(): the same text, byte for byte,
  * for executable and type-system documents.
+ *
+ * Deliberate differences from graphql-js 17.1 (everything else, messages
+ * and locations included, is checked against it):
+ *   - nesting is bounded (GQL_PARSE_MAX_DEPTH below);
+ *   - text that is not UTF-8 is a syntax error (graphql-js only ever sees
+ *     decoded strings);
+ *   - messages are C strings: a U+0000 quoted in one ends it there, and an
+ *     escape error quoting a non-BMP character shows the whole character
+ *     where graphql-js shows half a surrogate pair;
+ *   - descriptions in the AST are C strings (cut at a U+0000); the printer
+ *     reads them again from the source, so print() is still exact;
+ *   - parser options are not supported: maxTokens is the only one (the
+ *     experimental fragment arguments, schema coordinates, maxComments,
+ *     allowEmptySelectionSets: false and noLocation are not).
  */
 #ifndef GQL_PARSER_H
 #define GQL_PARSER_H
