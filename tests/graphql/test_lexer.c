@@ -340,6 +340,24 @@ TEST(byte_order_mark_is_ignored)
     DONE(l);
 }
 
+TEST(byte_order_mark_is_ignored_anywhere_as_in_graphql_js)
+{
+    lexed l = {0};
+    CHECK_INT(lex(&l, "a\xEF\xBB\xBF b"), 2);
+    CHECK_INT(l.tok[1].column, 4);
+    DONE(l);
+}
+
+TEST(columns_after_a_multiline_block_string_with_non_ascii_text)
+{
+    lexed l = {0};
+    CHECK_INT(lex(&l, "\"\xC3\xA9\" \"\"\"\xC3\xA9\n\xF0\x9F\x98\x80\"\"\" x"), 3);
+    CHECK_INT(l.tok[1].column, 5);
+    CHECK_INT(l.tok[2].line, 2);
+    CHECK_INT(l.tok[2].column, 7);
+    DONE(l);
+}
+
 TEST(line_terminators_crlf_cr_lf)
 {
     lexed l = {0};
