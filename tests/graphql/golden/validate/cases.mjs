@@ -642,6 +642,8 @@ function randomDocuments(count, seed) {
     Human: ['name', 'pets', 'relatives', '__typename'],
     Alien: ['iq', 'name', 'numEyes'],
     Pet: ['name'], Being: ['name'], Mammal: ['mother', 'father'], Canine: ['name', 'mother', 'father'],
+    SubscriptionRoot: ['importantEmails', 'notImportantEmails', 'newMessage', 'spamEmails', '__typename'],
+    Message: ['body', 'sender', '__typename'],
     ComplicatedArgs: ['intArgField', 'nonNullIntArgField', 'stringArgField', 'booleanArgField', 'enumArgField', 'floatArgField', 'idArgField', 'stringListArgField', 'stringListNonNullArgField', 'complexArgField', 'oneOfArgField', 'multipleReqs', 'nonNullFieldWithDefault', 'multipleOpts', 'multipleOptAndReq'],
   };
   const typeNames = ['Dog', 'Cat', 'Human', 'Alien', 'Pet', 'Being', 'Mammal', 'Canine', 'CatOrDog', 'DogOrHuman', 'HumanOrAlien', 'Intelligent', 'QueryRoot', 'String', 'ComplexInput', 'Unknown', 'Dgo'];
@@ -681,10 +683,10 @@ function randomDocuments(count, seed) {
       const r = rnd(10);
       if (r < 6 || depth > 3) {
         let f = rnd(12) ? pick(fields) : pick(['unknownField', 'nam', 'meow']);
-        const alias = rnd(5) ? '' : pick(['a', 'b', 'name', 'x']) + ': ';
+        const alias = rnd(5) ? '' : (rnd(2) ? pick(fields) : pick(['a', 'b', 'name', 'x'])) + ': ';
         const sub = types[f === 'mother' || f === 'father' ? type : ({ human: 'Human', alien: 'Alien', dog: 'Dog', cat: 'Cat', pet: 'Pet', being: 'Being', mammal: 'Mammal', canine: 'Canine', complicatedArgs: 'ComplicatedArgs', deepField: 'QueryRoot', pets: 'Pet', relatives: 'Human' })[f]];
         const wantsSub = sub !== undefined || ['catOrDog', 'dogOrHuman', 'humanOrAlien', 'intelligent', '__schema', '__type'].includes(f);
-        const subType = f === 'mother' || f === 'father' ? type : ({ human: 'Human', alien: 'Alien', dog: 'Dog', cat: 'Cat', pet: 'Pet', being: 'Being', mammal: 'Mammal', canine: 'Canine', complicatedArgs: 'ComplicatedArgs', deepField: 'QueryRoot', pets: 'Pet', relatives: 'Human' })[f] ?? pick(Object.keys(types));
+        const subType = f === 'mother' || f === 'father' ? type : ({ human: 'Human', alien: 'Alien', dog: 'Dog', cat: 'Cat', pet: 'Pet', being: 'Being', mammal: 'Mammal', canine: 'Canine', complicatedArgs: 'ComplicatedArgs', deepField: 'QueryRoot', pets: 'Pet', relatives: 'Human', newMessage: 'Message' })[f] ?? pick(Object.keys(types));
         const selSet = depth < 5 && (wantsSub ? rnd(8) : !rnd(8)) ? ' { ' + selection(subType, depth + 1) + ' }' : '';
         out.push(alias + f + args() + dirs() + selSet);
       } else if (r < 8) {
@@ -711,13 +713,13 @@ function randomDocuments(count, seed) {
         const v = 'v' + rnd(4);
         vars.push(v);
         constOnly = true;
-        vdefs.push(`$${v}: ${pick(varTypes)}${rnd(4) ? '' : ' = ' + value(1)}`);
+        vdefs.push(`$${v}: ${pick(varTypes)}${rnd(4) ? '' : ' = ' + value(1)}${rnd(6) ? '' : pick([' @onVariableDefinition', ' @onField', ' @deprecated'])}`);
         constOnly = false;
       }
       const kind = pick(['query', 'query', 'query', '', 'subscription', 'mutation']);
       const name = kind && rnd(3) ? ' Op' + rnd(3) : '';
       const head = kind ? `${kind}${name}${vdefs.length ? '(' + vdefs.join(', ') + ')' : ''}${dirs()} ` : '';
-      const root = kind === 'subscription' ? 'QueryRoot' : 'QueryRoot';
+      const root = kind === 'subscription' && rnd(4) ? 'SubscriptionRoot' : 'QueryRoot';
       parts.push(head + '{ ' + selection(root, 0) + ' }');
     }
     const defined = new Set();
@@ -730,6 +732,16 @@ function randomDocuments(count, seed) {
       parts.push(`fragment ${name} on ${on}${dirs()} { ${selection(on, 1)} }`);
     }
     if (!rnd(6)) parts.push(`fragment Unused${rnd(3)} on Dog { name }`);
+    if (!rnd(12))
+      parts.push(pick([
+        'type Extra { a: Strin b(x: Int = "s"): Dog @deprecated(reason: 1) }',
+        'extend type Dog @onField @onField { tail: Tail }',
+        'directive @local(arg: Int!) repeatable on FIELD | QUERY',
+        'input ExtraIn { a: ComplexInput = { requiredField: 1 } }',
+        'schema @onQuery { query: QueryRoot }',
+        'enum E @deprecated { A @deprecated(reason: "x") B @onField }',
+        'union U = Dog | Catt',
+      ]));
     docs.push([`random_${String(i).padStart(3, '0')}`, parts.join('\n')]);
   }
   return docs;
