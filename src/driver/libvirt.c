@@ -820,8 +820,8 @@ static bool lv_usb_matches(const drv_usb *u, const drv_usb_sel *sel)
 /* Resolves a selector against the host's devices into the hostdev model:
  * vendor/product, plus the current bus/device only when identical devices
  * are plugged in (then libvirt needs the address to tell them apart). */
-static drv_status lv_usb_resolve(drv *d, virConnectPtr c, const char *vm, const char *verb,
-                                 const drv_usb_sel *sel, dx_usb *out)
+static drv_status lv_usb_resolve(drv *d, virConnectPtr c, const char *vm, const drv_usb_sel *sel,
+                                 dx_usb *out)
 {
     drv_usb *list;
     size_t n;
@@ -841,16 +841,14 @@ static drv_status lv_usb_resolve(drv *d, virConnectPtr c, const char *vm, const 
     snprintf(id, sizeof id, "%04x:%04x", sel->vendor & 0xffff, sel->product & 0xffff);
     if (matches == 0) {
         st = drv_seterr(d, DRV_NOT_FOUND,
-                        "cannot %s device %s%s%s%s%s %s %s: no such USB device "
-                        "on the host",
-                        verb, id, sel->serial ? " serial " : "", sel->serial ? sel->serial : "",
-                        sel->port ? " port " : "", sel->port ? sel->port : "",
-                        strcmp(verb, "attach") == 0 ? "to" : "for", vm);
+                        "cannot attach device %s%s%s%s%s to %s: no such USB device on the host", id,
+                        sel->serial ? " serial " : "", sel->serial ? sel->serial : "",
+                        sel->port ? " port " : "", sel->port ? sel->port : "", vm);
     } else if (matches > 1) {
         st = drv_seterr(d, DRV_CONFLICT,
-                        "cannot %s device %s to %s: %zu identical devices are plugged in; "
+                        "cannot attach device %s to %s: %zu identical devices are plugged in; "
                         "choose one by port (e.g. %s)",
-                        verb, id, vm, matches, list[pick].port ? list[pick].port : "?");
+                        id, vm, matches, list[pick].port ? list[pick].port : "?");
     } else {
         *out = (dx_usb){.vendor = sel->vendor, .product = sel->product, .optional = true};
         if (same_model > 1) {
@@ -1312,7 +1310,7 @@ static drv_status lv_define_domain(drv *d, virConnectPtr c, const drv_vm_spec *s
         abort();
     drv_status st = DRV_OK;
     for (size_t i = 0; st == DRV_OK && i < s->nusb; i++)
-        st = lv_usb_resolve(d, c, s->domain_name, "attach", &s->usb[i], &usb[i]);
+        st = lv_usb_resolve(d, c, s->domain_name, &s->usb[i], &usb[i]);
     char log[128];
     snprintf(log, sizeof log, "/var/log/libvirt/qemu/%s-serial.log", s->domain_name);
     dx_domain model = {
@@ -1613,7 +1611,7 @@ static drv_status lv_usb_attach(drv *d, const char *name, const drv_usb_sel *sel
         goto out;
     }
     dx_usb u;
-    st = lv_usb_resolve(d, c, name, "attach", sel, &u);
+    st = lv_usb_resolve(d, c, name, sel, &u);
     if (st != DRV_OK)
         goto out;
     if ((st = lv_vm_xml_on(d, dom, true, &xml)) != DRV_OK)
@@ -1664,7 +1662,7 @@ static void lv_detach_model(drv *d, virConnectPtr c, const char *vm, const drv_u
     char saved[sizeof d->err];
     memcpy(saved, d->err, sizeof saved);
     dx_usb r;
-    if (lv_usb_resolve(d, c, vm, "detach", sel, &r) == DRV_OK)
+    if (lv_usb_resolve(d, c, vm, sel, &r) == DRV_OK)
         *u = r;
     memcpy(d->err, saved, sizeof saved);
 }
