@@ -586,6 +586,9 @@ c.Combined = [
 ) { dog { name } }`],
   ['fragment_description_location', `"""frag""" fragment F on Dog { name } { dog { name } }`],
   ['non_ascii_columns', `{ dog { name(surname: "é\\u{1F600}") } cat { meows(x: "😀😀") } }`],
+  ['introspection_query_graphiql', globalThis.getIntrospectionQuery()],
+  ['introspection_query_full', globalThis.getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true })],
+  ['introspection_query_deep', globalThis.getIntrospectionQuery({ typeDepth: 20 })],
   ['directive_on_variable_and_fragment', `query ($a: Int @onVariableDefinition @onField @onVariableDefinition) { dog { ...F } } fragment F on Dog @onFragmentDefinition @onQuery { name }`],
 ];
 

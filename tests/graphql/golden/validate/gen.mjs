@@ -15,10 +15,12 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import cases from './cases.mjs';
+
 
 const require = createRequire(path.join(process.env.GQLJS ?? '/tmp/gqljs', 'x.js'));
-const { buildSchema, parse, validate, version } = require('graphql');
+const { buildSchema, parse, validate, version, getIntrospectionQuery } = require('graphql');
+globalThis.getIntrospectionQuery = getIntrospectionQuery;
+const { default: cases } = await import('./cases.mjs');
 const dir = path.dirname(fileURLToPath(import.meta.url));
 // VALIDATE_GOLDEN_OUT writes the files elsewhere (for one-off sweeps).
 const out = process.env.VALIDATE_GOLDEN_OUT ?? dir;
