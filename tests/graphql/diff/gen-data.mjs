@@ -252,6 +252,9 @@ out('test-data.json', {
   first: 1,
   second: 2,
   third: tree(1),
+  // subscription roots
+  tick: 1,
+  news: 'extra! extra!',
 }, (t) =>
   t.replace('"integralFloatForInt": 3,', '"integralFloatForInt": 3.0,')
     .replace('"intFromIntegralReal": 1000,', '"intFromIntegralReal": 1e3,')
