@@ -210,6 +210,8 @@ typedef struct subset {
  * under it, the field's definition and what this request memoised. */
 struct xfield {
     const char *key;
+    const char *key_json; /* "key": ready to copy (names need no escaping) */
+    size_t key_json_len;
     const char *name;
     const gql_selection **nodes;
     size_t nnodes, cap;
@@ -403,6 +405,8 @@ static void collect(gql_exec *ex, const gql_type *obj, const gql_selection_set *
                 f = &fs->items[fs->n++];
                 memset(f, 0, sizeof *f);
                 f->key = key;
+                f->key_json = gql_arena_printf(&ex->arena, "\"%s\":", key);
+                f->key_json_len = strlen(f->key_json);
                 f->name = sel->name;
                 resolve_field_def(ex, obj, f);
                 fieldset_indexed(ex, fs);
@@ -664,6 +668,30 @@ static bool is_integral(double d)
     return isfinite(d) && floor(d) == d;
 }
 
+/* Decimal text of an integer without going through printf, which costs
+ * more than the rest of writing a small field. Returns the length. */
+static size_t format_int(char *buf, int64_t v)
+{
+    char tmp[24];
+    size_t n = 0, o = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        buf[o++] = '-';
+    while (n)
+        buf[o++] = tmp[--n];
+    return o;
+}
+
+static void write_int(gql_buf *out, int64_t v)
+{
+    char tmp[24];
+    gql_buf_put(out, tmp, format_int(tmp, v));
+}
+
 /* A finite double as JavaScript prints it. gql_buf_json_double searches
  * for the shortest round-tripping form with up to 17 snprintf/strtod
  * rounds, which dominated the time of list-heavy responses. Most result
@@ -677,7 +705,7 @@ static void write_double(gql_buf *out, double d)
 {
     static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
     if (is_integral(d) && fabs(d) < 9007199254740992.0) {
-        gql_buf_json_int(out, (int64_t)d);
+        write_int(out, (int64_t)d);
         return;
     }
     double m = fabs(d);
@@ -689,7 +717,7 @@ static void write_double(gql_buf *out, double d)
             if ((double)n / p10[k] != m)
                 continue;
             char digits[24], tmp[40];
-            int nd = snprintf(digits, sizeof digits, "%lld", n);
+            int nd = (int)format_int(digits, n);
             size_t o = 0;
             if (d < 0)
                 tmp[o++] = '-';
@@ -743,7 +771,7 @@ static bool serialize_leaf(gql_exec *ex, const gql_type *t, const xfield *f, gql
         switch (rv.kind) {
         case GQL_RV_INT:
             if (rv.u.i >= INT32_MIN && rv.u.i <= INT32_MAX) {
-                gql_buf_json_int(out, rv.u.i);
+                write_int(out, rv.u.i);
                 return true;
             }
             goto int_range;
@@ -766,7 +794,7 @@ static bool serialize_leaf(gql_exec *ex, const gql_type *t, const xfield *f, gql
             goto int_nonint;
         if (d > INT32_MAX || d < INT32_MIN)
             goto int_range;
-        gql_buf_json_int(out, (int64_t)d);
+        write_int(out, (int64_t)d);
         return true;
     int_range:
         field_error(ex, f, NULL, "Int cannot represent non 32-bit signed integer value: %s",
@@ -779,7 +807,7 @@ static bool serialize_leaf(gql_exec *ex, const gql_type *t, const xfield *f, gql
     case GQL_SCALAR_FLOAT:
         switch (rv.kind) {
         case GQL_RV_INT:
-            gql_buf_json_int(out, rv.u.i);
+            write_int(out, rv.u.i);
             return true;
         case GQL_RV_BOOLEAN:
             gql_buf_putc(out, rv.u.b ? '1' : '0');
@@ -811,7 +839,7 @@ static bool serialize_leaf(gql_exec *ex, const gql_type *t, const xfield *f, gql
             return true;
         case GQL_RV_INT:
             gql_buf_putc(out, '"');
-            gql_buf_json_int(out, rv.u.i);
+            write_int(out, rv.u.i);
             gql_buf_putc(out, '"');
             return true;
         case GQL_RV_FLOAT:
@@ -854,7 +882,7 @@ static bool serialize_leaf(gql_exec *ex, const gql_type *t, const xfield *f, gql
             return true;
         case GQL_RV_INT:
             gql_buf_putc(out, '"');
-            gql_buf_json_int(out, rv.u.i);
+            write_int(out, rv.u.i);
             gql_buf_putc(out, '"');
             return true;
         case GQL_RV_FLOAT:
@@ -890,7 +918,7 @@ static bool serialize_leaf(gql_exec *ex, const gql_type *t, const xfield *f, gql
     }
     switch (orig->kind) {
     case GQL_RV_INT:
-        gql_buf_json_int(out, orig->u.i);
+        write_int(out, orig->u.i);
         return true;
     case GQL_RV_FLOAT:
         if (isfinite(orig->u.f))
@@ -1155,8 +1183,7 @@ static bool execute_fields(gql_exec *ex, const gql_type *obj, void *parent, fiel
         if (!first)
             gql_buf_putc(out, ',');
         first = false;
-        gql_buf_json_cstr(out, f->key);
-        gql_buf_putc(out, ':');
+        gql_buf_put(out, f->key_json, f->key_json_len);
         path_push_key(ex, f->key);
         bool ok = execute_field(ex, obj, parent, f);
         ex->depth--;
