@@ -36,11 +36,11 @@ typedef struct http_config {
     const char *tls_key_file;
     const char *static_dir;    /* web console files; NULL = none */
     unsigned threads;          /* worker threads (0 = number of CPUs) */
-    unsigned request_timeout_s;  /* idle connection / request timeout */
-    size_t max_body_bytes;     /* larger bodies get 413 */
-    size_t max_header_bytes;   /* larger headers get 431 */
-    size_t cache_capacity;     /* prepared GraphQL documents kept */
-    gql_limits limits;         /* GraphQL abuse limits */
+    unsigned request_timeout_s;  /* idle connection / request timeout (0 = 30) */
+    size_t max_body_bytes;     /* larger bodies get 413 (0 = 1 MiB) */
+    size_t max_header_bytes;   /* larger headers get 431 (0 = 16 KiB) */
+    size_t cache_capacity;     /* prepared GraphQL documents kept (0 = 256) */
+    gql_limits limits;         /* GraphQL abuse limits (all 0 = gql_limits_default) */
     bool secure_cookies;       /* add "Secure" to cookies (set with TLS) */
 } http_config;
 
@@ -74,6 +74,10 @@ typedef struct http_app {
     void (*logout)(void *ud, const char *session_token);
     /* Append application metrics in Prometheus text format (may be NULL). */
     void (*metrics)(void *ud, gql_buf *out);
+    /* Errors of the HTTP machinery itself (a failed TLS handshake, a socket
+     * error), one line without newline; NULL = not reported. Never given a
+     * request's body, so no secret reaches it. */
+    void (*log)(void *ud, const char *msg);
 } http_app;
 
 /* Start listening; NULL with *err (malloc'ed) on failure. */
