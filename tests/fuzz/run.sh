@@ -14,7 +14,7 @@
 # sanitizer report; crash artifacts are left in a temporary directory, which
 # is printed with a dump of each artifact. To keep a failing input fixed,
 # copy it to tests/fuzz/regressions/<target>/ (replayed by `meson test`).
-# $FUZZ_KEEP_CORPUS=DIR keeps the grown corpora in DIR/<target>/.
+# $FUZZ_KEEP_CORPUS=DIR starts from and keeps the grown corpora in DIR/<target>/.
 set -u
 
 if [ $# -lt 1 ]; then
@@ -56,6 +56,9 @@ failed=""
 for t in $targets; do
     c=$(corpus_of "$t")
     mkdir -p "$work/corpus/$t" "$work/artifacts"
+    if [ -n "${FUZZ_KEEP_CORPUS:-}" ] && [ -d "$FUZZ_KEEP_CORPUS/$t" ]; then
+        cp "$FUZZ_KEEP_CORPUS/$t/"* "$work/corpus/$t/" 2>/dev/null
+    fi
     dict=""
     [ "$t" != json ] && dict="-dict=$here/graphql.dict"
     echo "fuzz: $t for $seconds s" >&2
