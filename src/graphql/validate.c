@@ -167,7 +167,11 @@ void gql_vpairs_put(gql_arena *ar, gql_vpairs *p, const void *a, const void *b, 
 
 static void add_error(gql_vctx *c, const char *msg, const gql_loc *locs, size_t n)
 {
+    size_t before = c->errs->n;
     gql_error *e = gql_errors_add(c->errs, n ? &locs[0] : NULL, "%s", msg);
+    c->nreported++;
+    if (c->errs->n == before)
+        return; /* dropped: the list's own limit (errs->max) was reached */
     if (n > 1 && e->nlocs == 1) {
         /* all at once: gql_error_add_loc grows the array one by one, and a
          * fragment cycle may have thousands of locations */
@@ -183,7 +187,7 @@ void gql_v_report(gql_vctx *c, const gql_loc *locs, size_t n, const char *fmt, .
 {
     /* graphql-js throws when an error arrives with maxErrors already
      * collected, then adds the "too many" error. */
-    if (c->nerrors >= GQL_VALIDATE_MAX_ERRORS) {
+    if (c->nreported >= GQL_VALIDATE_MAX_ERRORS) {
         add_error(c, "Too many validation errors, error limit reached. Validation aborted.", NULL, 0);
         longjmp(c->abort, 1);
     }

@@ -50,7 +50,8 @@ typedef struct gql_vctx {
     const gql_document *doc;
     gql_errors *errs;
     gql_arena a;               /* scratch, freed at the end */
-    size_t nerrors;
+    size_t nerrors;            /* added to errs (the return value) */
+    size_t nreported;          /* reported, for graphql-js's limit of 100 */
     jmp_buf abort;
     long fragment_work;        /* graphql-js ASTValidationContext budget */
     long overlap_budget;       /* OverlappingFieldsCanBeMerged budget */

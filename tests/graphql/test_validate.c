@@ -183,6 +183,26 @@ TEST(error_limit_stops_validation_after_100_errors)
     free(q);
 }
 
+TEST(a_full_error_list_counts_only_the_errors_it_kept)
+{
+    gql_arena a;
+    gql_arena_init(&a, 0);
+    gql_errors errs;
+    gql_errors_init(&errs, &a);
+    errs.max = 3;
+    char *q = repeat("{", " unknown", 150, " }");
+    gql_document *doc = gql_parse(q, strlen(q), 0, &errs);
+    CHECK(doc != NULL);
+    if (doc) {
+        CHECK_INT(gql_validate(test_schema(), doc, &errs), 3);
+        CHECK_INT(errs.n, 3);
+        CHECK(errs.truncated);
+        gql_document_free(doc);
+    }
+    free(q);
+    gql_arena_free(&a);
+}
+
 TEST(undefined_variable_error_points_at_use_and_operation)
 {
     char *got = validate_json("query Q {\n  dog { doesKnowCommand(dogCommand: $cmd) }\n}", NULL);
