@@ -55,16 +55,24 @@ void gql_buf_putc(gql_buf *b, char c)
 
 void gql_buf_printf(gql_buf *b, const char *fmt, ...)
 {
+    /* Format straight into the free space; only when it does not fit grow
+     * and format again (also avoids vsnprintf(NULL, 0, ...), which GCC's
+     * format-truncation check rejects in optimised sanitizer builds). */
+    gql_buf_reserve(b, 64);
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
-    if (n <= 0)
+    if (n <= 0) {
+        b->data[b->len] = '\0';
         return;
-    gql_buf_reserve(b, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    }
+    if ((size_t)n >= b->cap - b->len) {
+        gql_buf_reserve(b, (size_t)n);
+        va_start(ap, fmt);
+        vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+    }
     b->len += (size_t)n;
 }
 
