@@ -10,7 +10,7 @@ EPFIOT_APT_PACKAGES=(
   # fuzzing and the sanitizer runtimes (libFuzzer ships with clang's runtime)
   clang libclang-rt-14-dev
   # libraries
-  libjansson-dev libcbor-dev libsqlite3-dev libsodium-dev libvirt-dev
+  libjansson-dev libcbor-dev libsqlite3-dev libsodium-dev libvirt-dev libxml2-dev
   libmicrohttpd-dev libinih-dev libcrypt-dev libcurl4-gnutls-dev
   # test and benchmark tools
   gnutls-bin wrk
