@@ -239,6 +239,9 @@ struct gql_exec {
     size_t depth, path_cap;
     const gql_fragment_def **frags; /* open addressing by name, NULL = empty */
     uint32_t frag_mask;
+    /* set when collecting met @skip/@include whose variable is null */
+    const char *collect_err;
+    gql_loc collect_err_loc;
 };
 
 typedef struct visited {
@@ -264,7 +267,9 @@ static const gql_fragment_def *find_fragment(gql_exec *ex, const char *name)
     return NULL;
 }
 
-/* @skip(if:) / @include(if:) argument: a literal or a variable. */
+/* @skip(if:) / @include(if:) argument: a literal or a variable. A null
+ * variable (allowed by validation when it has a default) fails argument
+ * coercion as in graphql-js; the error is left in ex->collect_err. */
 static bool directive_if(gql_exec *ex, const gql_directive *d)
 {
     for (size_t i = 0; i < d->nargs; i++) {
@@ -273,10 +278,22 @@ static bool directive_if(gql_exec *ex, const gql_directive *d)
         const gql_value *v = d->args[i].value;
         if (v->kind == GQL_VALUE_BOOLEAN)
             return v->u.boolean;
-        if (v->kind == GQL_VALUE_VARIABLE) {
-            const gql_val *val = gql_val_get(&ex->vars, v->u.name);
-            return val && val->kind == GQL_VAL_BOOLEAN && val->u.b;
+        if (v->kind != GQL_VALUE_VARIABLE)
+            return false;
+        const gql_val *val = gql_val_get(&ex->vars, v->u.name);
+        if (val && val->kind == GQL_VAL_BOOLEAN)
+            return val->u.b;
+        if (!ex->collect_err) {
+            ex->collect_err = gql_arena_printf(
+                &ex->arena,
+                val ? "Argument \"@%s(if:)\" has invalid value: Expected variable \"$%s\" "
+                      "provided to non-null type \"Boolean!\" not to be null."
+                    : "Argument \"@%s(if:)\" has invalid value: Expected variable \"$%s\" "
+                      "provided to type \"Boolean!\" to provide a runtime value.",
+                d->name, v->u.name);
+            ex->collect_err_loc = v->loc;
         }
+        return false;
     }
     return false;
 }
@@ -441,7 +458,9 @@ static void collect(gql_exec *ex, const gql_type *obj, const gql_selection_set *
     }
 }
 
-/* The merged sub-selection of field set `f` for runtime type `obj`. */
+/* The merged sub-selection of field set `f` for runtime type `obj`, or
+ * NULL when collecting failed (ex->collect_err; not memoised, so that
+ * every object fails as it does in graphql-js). */
 static fieldset *subfields(gql_exec *ex, xfield *f, const gql_type *obj)
 {
     for (subset *s = f->subs; s; s = s->next)
@@ -450,8 +469,11 @@ static fieldset *subfields(gql_exec *ex, xfield *f, const gql_type *obj)
     subset *s = GQL_NEW(&ex->arena, subset);
     s->type = obj;
     visited vis = {0};
+    ex->collect_err = NULL;
     for (size_t i = 0; i < f->nnodes; i++)
         collect(ex, obj, f->nodes[i]->selection_set, &s->fs, &vis);
+    if (ex->collect_err)
+        return NULL;
     s->next = f->subs;
     f->subs = s;
     return &s->fs;
@@ -1074,6 +1096,11 @@ static done complete_nullable(gql_exec *ex, gql_type *t, xfield *f, gql_info *in
             return DONE_FAILED;
         }
         fieldset *fs = subfields(ex, f, obj);
+        if (!fs) {
+            gql_error *e = gql_errors_add(&ex->errs, &ex->collect_err_loc, "%s", ex->collect_err);
+            gql_error_set_path(&ex->errs, e, ex->path, ex->depth);
+            return DONE_FAILED;
+        }
         return execute_fields(ex, obj, parent, fs, false) ? DONE_OK : DONE_FAILED;
     }
     default:
@@ -1298,7 +1325,10 @@ void gql_execute(const gql_schema *s, const gql_prepared *p, const gql_request *
         fieldset fs = {0};
         visited vis = {0};
         collect(&ex, root, op->selection_set, &fs, &vis);
-        ok = execute_fields(&ex, root, req->root_value, &fs, op->type == GQL_OP_MUTATION);
+        if (ex.collect_err)
+            gql_errors_add(&ex.errs, &ex.collect_err_loc, "%s", ex.collect_err);
+        else
+            ok = execute_fields(&ex, root, req->root_value, &fs, op->type == GQL_OP_MUTATION);
     }
     if (!ok) {
         gql_buf_truncate(&res->body, data_off);

@@ -467,6 +467,25 @@ TEST(skip_and_include_with_variables_on_fragments)
               "{\"data\":{\"a\":\"world\"}}");
 }
 
+TEST(null_variable_in_skip_at_the_root_nulls_data_with_an_error)
+{
+    CHECK_STR(run_op("query($s: Boolean = true) { hello @skip(if: $s) }", "{\"s\":null}", NULL,
+                     NULL),
+              "{\"errors\":[{\"message\":\"Argument \\\"@skip(if:)\\\" has invalid value: "
+              "Expected variable \\\"$s\\\" provided to non-null type \\\"Boolean!\\\" not "
+              "to be null.\",\"locations\":[{\"line\":1,\"column\":45}]}],\"data\":null}");
+}
+
+TEST(null_variable_in_include_below_the_root_is_an_error_of_the_parent_field)
+{
+    CHECK_STR(run_op("query($s: Boolean = true) { hello nested { c @include(if: $s) } }",
+                     "{\"s\":null}", NULL, NULL),
+              "{\"errors\":[{\"message\":\"Argument \\\"@include(if:)\\\" has invalid value: "
+              "Expected variable \\\"$s\\\" provided to non-null type \\\"Boolean!\\\" not "
+              "to be null.\",\"locations\":[{\"line\":1,\"column\":59}],\"path\":[\"nested\"]}],"
+              "\"data\":{\"hello\":\"world\",\"nested\":null}}");
+}
+
 TEST(type_conditions_select_fields_of_the_runtime_type)
 {
     CHECK_STR(run("{ things { __typename ... on User { name } ... on Bot { model } "
