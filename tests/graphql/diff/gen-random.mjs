@@ -3,7 +3,8 @@
 // Hand-written cases test what we thought of; these test combinations we did
 // not: random selections over both schemas (aliases, arguments of every kind
 // from the field's own argument types, fragments, inline fragments on the
-// possible types, @skip/@include, __typename), then copies with one random
+// possible types, @skip/@include, __typename), documents whose aliases
+// collide on purpose (field merging), then copies with one random
 // edit (a character deleted, duplicated or replaced) that exercise the parse
 // and validation error paths at arbitrary places. The output is checked in
 // so that the suite is stable; rerun after changing the schemas.
@@ -126,6 +127,9 @@ function args(field) {
 }
 
 let fragments = [];
+// In conflict mode aliases come from a tiny pool, so that fields, arguments
+// and fragments collide: OverlappingFieldsCanBeMerged in all its forms.
+let conflictMode = false;
 let fragmentCount = 0;
 
 function directive() {
@@ -159,7 +163,8 @@ function selection(schema, type, depth) {
       const f = pick(fields);
       // A unique alias for fields with arguments avoids merge conflicts
       // between random argument values (conflicts have their own cases).
-      const alias = f.args.length || chance(0.15) ? `a${i}_${depth}: ` : '';
+      const alias = conflictMode && chance(0.7) ? `${pick(['a', 'b', 'c'])}: `
+        : f.args.length || chance(0.15) ? `a${i}_${depth}: ` : '';
       const sub = selection(schema, f.type, depth + 1);
       items.push(`${alias}${f.name}${args(f)}${directive()}${sub ? ' ' + sub : ''}`);
     } else {
@@ -218,9 +223,15 @@ for (const [schemaName, opType, count] of plan)
     emit(name, schemaName, query, variables);
     made.push([name, schemaName, query, variables]);
   }
+conflictMode = true;
+for (const schemaName of ['test', 'epfiot'])
+  for (let i = 0; i < 40 * scale; i++) {
+    const { query, variables } = document(schemas[schemaName], 'query');
+    emit(`${prefix}-${schemaName}-conflicts-${i}`, schemaName, query, variables);
+  }
 for (let i = 0; i < 90 * scale; i++) {
   const [name, schemaName, query, variables] = pick(made);
   emit(`${name}-edit-${i}`, schemaName, mutate(query), variables);
 }
 fs.writeFileSync(outFile, out.join('\n'));
-console.log(`wrote ${made.length + 90 * scale} cases to ${outFile}`);
+console.log(`wrote ${made.length + 170 * scale} cases to ${outFile}`);
