@@ -19,6 +19,20 @@
  * once per runtime object type, so a list of a thousand objects collects
  * its fields once, not a thousand times. Argument values are memoised the
  * same way, as they depend only on the field nodes and the variables.
+ *
+ * Deliberate differences from graphql-js (which has JavaScript values
+ * where this engine has typed C results):
+ *   - A scalar result where an object type is expected is a field error
+ *     ("Expected value of type "T" but got: ..."); graphql-js executes the
+ *     sub-selection on the scalar, whose properties read as undefined. A C
+ *     resolver cannot be handed a scalar as its parent object.
+ *   - Only GQL_RV_LIST, GQL_RV_LIST_FN and list values are iterable (so
+ *     "Expected Iterable" where graphql-js would iterate e.g. a Set).
+ *   - Error messages show an opaque GQL_RV_OBJECT as [object Object]
+ *     (graphql-js's inspect() shows its properties).
+ *   - A field with neither its own nor a default resolver resolves to null.
+ *   - The limits (gql_limits) are additions; max_errors drops the errors
+ *     past it (the response stays well-formed).
  */
 #include <math.h>
 #include <stdio.h>
