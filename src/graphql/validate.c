@@ -472,6 +472,7 @@ typedef struct vstate {
     /* UniqueDirectivesPerLocation across type-system definitions */
     gql_vmap sdl_type_dirs;
     gql_vmap sdl_schema_dirs;
+    gql_vmap sdl_directive_dirs;
 } vstate;
 
 static void *vgrow(gql_vctx *c, void *items, size_t n, size_t *cap, size_t elem)
@@ -906,6 +907,33 @@ static void visit_value(vstate *st, const gql_value *v, const gql_type *type, bo
 
 /* ---- directives ---- */
 
+/* graphql-js 17 also has a DIRECTIVE_DEFINITION location (directives on
+ * directive definitions), which gql_directive_location lacks. */
+#define LOC_DIRECTIVE_DEFINITION ((int)GQL_DL_COUNT)
+
+static const char *location_name(int location)
+{
+    return location == LOC_DIRECTIVE_DEFINITION
+               ? "DIRECTIVE_DEFINITION"
+               : gql_directive_location_name((gql_directive_location)location);
+}
+
+static bool directive_allowed(const gql_directive_def *def, const gql_type_def *ddef, int location)
+{
+    if (location < LOC_DIRECTIVE_DEFINITION)
+        return ((ddef ? ddef->locations : def->locations) & (1u << location)) != 0;
+    if (ddef) {
+        for (size_t i = 0; i < ddef->nlocation_names; i++)
+            if (strcmp(ddef->location_names[i].name, "DIRECTIVE_DEFINITION") == 0)
+                return true;
+        return false;
+    }
+    for (size_t i = 0; i < def->nlocation_names; i++)
+        if (strcmp(def->location_names[i], "DIRECTIVE_DEFINITION") == 0)
+            return true;
+    return false;
+}
+
 /* 18 KnownDirectives, 24 KnownArgumentNames (directives), 25, values, 27 */
 static void visit_directive(vstate *st, const gql_directive *d, int location,
                             const gql_field *field)
@@ -916,12 +944,10 @@ static void visit_directive(vstate *st, const gql_directive *d, int location,
     /* 18 */
     if (!def && !ddef) {
         report1(c, d->loc, gql_arena_printf(&c->a, "Unknown directive \"@%s\".", d->name));
-    } else if (location >= 0) {
-        uint32_t locs = ddef ? ddef->locations : def->locations;
-        if (!(locs & (1u << location)))
-            report1(c, d->loc,
-                    gql_arena_printf(&c->a, "Directive \"@%s\" may not be used on %s.", d->name,
-                                     gql_directive_location_name((gql_directive_location)location)));
+    } else if (location >= 0 && !directive_allowed(def, ddef, location)) {
+        report1(c, d->loc,
+                gql_arena_printf(&c->a, "Directive \"@%s\" may not be used on %s.", d->name,
+                                 location_name(location)));
     }
     /* 24 (directives) */
     if ((def || ddef) && d->nargs) {
@@ -1858,8 +1884,14 @@ static void visit_sdl(vstate *st, const gql_definition *def)
     }
     }
     if (def->kind == GQL_DEF_DIRECTIVE) {
+        /* keys: (description,) name, arguments, directives, locations */
+        void **slot = gql_vmap_slot(&c->a, &st->sdl_directive_dirs, td->name, &found);
+        if (!found)
+            *slot = GQL_NEW(&c->a, gql_vmap);
+        rule_unique_directives(st, td->directives, td->ndirectives, *slot);
         for (size_t i = 0; i < td->nargs; i++)
             visit_sdl_input_value(st, &td->args[i], GQL_DL_ARGUMENT_DEFINITION);
+        visit_directives(st, td->directives, td->ndirectives, LOC_DIRECTIVE_DEFINITION, NULL);
         return;
     }
     /* keys: (description,) name, interfaces, directives, fields / types / values */
@@ -1943,8 +1975,10 @@ static void prepare(vstate *st)
             *gql_vmap_slot(&c->a, &st->frag_index, d->u.fragment->name, &found) =
                 (void *)(uintptr_t)(i + 1);
         } else if (d->kind == GQL_DEF_DIRECTIVE) {
-            *gql_vmap_slot(&c->a, &st->doc_directives, d->u.type_def->name, &found) =
-                (void *)d->u.type_def;
+            if (!d->u.type_def->extension) {
+                void **slot = gql_vmap_slot(&c->a, &st->doc_directives, d->u.type_def->name, &found);
+                *slot = (void *)d->u.type_def;
+            }
         } else if (d->kind != GQL_DEF_SCHEMA && !d->u.type_def->extension)
             gql_vmap_slot(&c->a, &st->defined_types, d->u.type_def->name, &found);
     }

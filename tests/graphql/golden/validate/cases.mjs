@@ -12,6 +12,11 @@ c.ExecutableDefinitions = [
   ['directive_definition', `{ dog { name } } directive @foo on FIELD`],
   ['sdl_with_unknown_types', `{ dog { name } } type Foo implements Bar { a: Strin b(x: Inta): Dog }`],
   ['sdl_with_directives', `{ dog { name } } type Foo @unknownDir @deprecated(reason: 1) { a: String @deprecated @deprecated }`],
+  ['sdl_directive_definition_directives', `{ dog { name } } directive @foo(a: Int @onField) @deprecated @onField @deprecated on FIELD`],
+  ['sdl_directive_extension', `{ dog { name } } directive @foo @foo on FIELD extend directive @foo @foo`],
+  ['sdl_schema_and_extension', `{ dog { name } } extend schema @onQuery schema @onQuery { query: QueryRoot }`],
+  ['sdl_locally_defined_directive', `query Q @local(arg: 1) @local { dog @local(x: 2) { name } } directive @local(arg: Int!) repeatable on FIELD | QUERY`],
+  ['sdl_type_extensions_share_directives', `{ dog { name } } type T @onField { a: Int } extend type T @onField @deprecated(reason: "a", reason: "b") enum E @deprecated { A @deprecated @deprecated B }`],
   ['sdl_standard_names', `{ dog { name } } input In { a: String b: Int = 1 c: __Type }`],
 ];
 
