@@ -145,7 +145,15 @@ function selection(schema, type, depth) {
   const possible = gql.isAbstractType(named) ? schema.getPossibleTypes(named) : [named];
   for (let i = 0; i < n; i++) {
     const r = rnd();
-    if (r < 0.1) {
+    if (depth === 0 && r < 0.06 && gql.isObjectType(named) && named === schema.getQueryType()) {
+      // Introspection: a random walk over __Schema or one named type.
+      if (chance(0.5)) {
+        items.push(`__schema ${selection(schema, schema.getType('__Schema'), 1)}`);
+      } else {
+        const t = pick(Object.keys(schema.getTypeMap()));
+        items.push(`t${i}: __type(name: "${t}") ${selection(schema, schema.getType('__Type'), 1)}`);
+      }
+    } else if (r < 0.1) {
       items.push('__typename');
     } else if (r < 0.2 && depth < 4) {
       const on = pick(possible);
