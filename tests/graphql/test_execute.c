@@ -46,6 +46,8 @@ static const char *sdl =
     "  noType: Node\n"
     "  badType: Node\n"
     "  wrongType: Node\n"
+    "  info(x: Int): String\n"
+    "  half(e: Even): Int\n"
     "}\n"
     "type Mutation { inc(by: Int = 1): Int }\n"
     "type Subscription { ticks: Int }\n";
@@ -282,6 +284,31 @@ static gql_rv r_wrong_type(void *p, const gql_val *args, gql_info *info)
     return gql_rv_object((void *)"x", "Color");
 }
 
+static gql_rv r_info(void *p, const gql_val *args, gql_info *info)
+{
+    return gql_rv_str(gql_arena_printf(
+        info->arena, "%s.%s as %s: %s, parent=%s root=%s ctx=%s data=%s node=%u:%u",
+        info->parent_type->name, info->field_name, info->response_key,
+        gql_type_str(info->arena, info->return_type), (const char *)p,
+        (const char *)info->root_value, (const char *)info->context,
+        (const char *)info->field_data, info->node->loc.line, info->node->loc.column));
+}
+static gql_rv r_half(void *p, const gql_val *args, gql_info *info)
+{
+    return gql_rv_int(gql_val_get(args, "e")->u.i);
+}
+static bool parse_even(const gql_val *in, gql_val *out, gql_arena *a, const char **err,
+                       void *data)
+{
+    if (in->kind != GQL_VAL_INT || in->u.i % 2) {
+        *err = "Even cannot represent an odd or non-integer value";
+        return false;
+    }
+    out->kind = GQL_VAL_INT;
+    out->u.i = in->u.i / 2;
+    return true;
+}
+
 static gql_schema *schema(void)
 {
     static gql_schema *s;
@@ -322,7 +349,9 @@ static gql_schema *schema(void)
             fprintf(stderr, "cannot bind %s.%s\n", binds[i].type, binds[i].field);
     gql_schema_bind_type_resolver(s, "Node", resolve_node_type, NULL);
     gql_schema_set_default_resolver(s, r_default, NULL);
-    gql_scalar_ops ops = {.serialize = serialize_even};
+    gql_schema_bind(s, "Query", "info", r_info, "bound-data");
+    gql_schema_bind(s, "Query", "half", r_half, NULL);
+    gql_scalar_ops ops = {.parse = parse_even, .serialize = serialize_even};
     gql_schema_bind_scalar(s, "Even", &ops);
     return s;
 }
@@ -354,6 +383,17 @@ static const char *run_op(const char *query, const char *vars, const char *op,
 static const char *run(const char *query)
 {
     return run_op(query, NULL, NULL, NULL);
+}
+
+/* Run with a root value and a context. */
+static const char *run_ctx(const char *query, void *root, void *ctx)
+{
+    gql_result_free(&last);
+    memset(&last, 0, sizeof last);
+    gql_request req = {
+        .query = query, .query_len = strlen(query), .root_value = root, .context = ctx};
+    gql_run(schema(), NULL, &req, &last);
+    return gql_buf_cstr(&last.body);
 }
 
 /* --------------------------------------------------------------- basics */
@@ -793,6 +833,24 @@ TEST(abstract_type_resolving_to_a_non_object_type_is_an_error)
               "{\"errors\":[{\"message\":\"Abstract type \\\"Node\\\" was resolved to a "
               "non-object type \\\"Color\\\".\",\"locations\":[{\"line\":1,\"column\":3}],"
               "\"path\":[\"wrongType\"]}],\"data\":{\"wrongType\":null}}");
+}
+
+TEST(resolvers_get_parent_root_context_binding_data_and_field_details)
+{
+    CHECK_STR(run_ctx("{\n  i: info }", "ROOT", "CTX"),
+              "{\"data\":{\"i\":\"Query.info as i: String, parent=ROOT root=ROOT ctx=CTX "
+              "data=bound-data node=2:3\"}}");
+}
+
+TEST(custom_scalar_arguments_go_through_parse)
+{
+    CHECK_STR(run("{ half(e: 8) }"), "{\"data\":{\"half\":4}}");
+    CHECK_STR(run_op("query($e: Even) { half(e: $e) }", "{\"e\":10}", NULL, NULL),
+              "{\"data\":{\"half\":5}}");
+    CHECK_STR(run_op("query($e: Even) { half(e: $e) }", "{\"e\":3}", NULL, NULL),
+              "{\"errors\":[{\"message\":\"Variable \\\"$e\\\" has invalid value: Even cannot "
+              "represent an odd or non-integer value\",\"locations\":[{\"line\":1,"
+              "\"column\":7}]}]}");
 }
 
 /* ---------------------------------------------------------------- limits */
