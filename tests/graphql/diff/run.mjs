@@ -6,7 +6,8 @@
 //   - "data" present on both sides or on neither (request errors have none);
 //   - "data" deeply equal, key order included (selection order is part of
 //     the contract);
-//   - "errors" equal in count, and each error's "path" and "locations" equal.
+//   - "errors" equal in count, and each error's "path", "locations" and
+//     "extensions" equal.
 //     Errors are compared in order; if only the order differs (validation
 //     errors are reported in rule order, which is an implementation detail)
 //     the case passes and the order difference is reported as info.
@@ -218,7 +219,8 @@ function compare(a, b) {
   else if (hasA && js(a.data) !== js(b.data)) aspects.push('data');
   const ea = a.errors || [];
   const eb = b.errors || [];
-  const key = (e) => js({ path: e.path, locations: e.locations });
+  // path, locations and extensions identify an error; its message may differ.
+  const key = (e) => js({ path: e.path, locations: e.locations, extensions: e.extensions });
   if (ea.length !== eb.length) {
     aspects.push('errors');
   } else {
