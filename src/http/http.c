@@ -52,9 +52,8 @@ static const char ctype_json[] = "application/json; charset=utf-8";
 static const char ctype_gql_response[] = "application/graphql-response+json; charset=utf-8";
 static const char ctype_text[] = "text/plain; charset=utf-8";
 
-static const char body_unauthenticated[] =
-    "{\"errors\":[{\"message\":\"authentication required\","
-    "\"extensions\":{\"code\":\"UNAUTHENTICATED\"}}]}";
+static const char body_unauthenticated[] = "{\"errors\":[{\"message\":\"authentication required\","
+                                           "\"extensions\":{\"code\":\"UNAUTHENTICATED\"}}]}";
 
 /* API answers may not be embedded or cached; pages may load only our own
  * files. GraphiQL sets style attributes and inlines its fonts as data:
@@ -94,8 +93,8 @@ typedef struct http_req {
     struct timespec start;
     unsigned status; /* 0 until a response is queued */
     gql_buf body;
-    bool too_large; /* the body passed max_body: answered 413 */
-    bool body_started;
+    size_t received; /* body bytes so far, kept or not */
+    bool too_large;  /* the body passed max_body: answered 413 */
 } http_req;
 
 /* ---------------------------------------------------------------- helpers */
@@ -132,8 +131,8 @@ static void client_address(struct MHD_Connection *c, char *out, size_t outlen)
     if (!ci || !ci->client_addr)
         return;
     const struct sockaddr *sa = ci->client_addr;
-    socklen_t len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                              : sizeof(struct sockaddr_in);
+    socklen_t len =
+        sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
     if (getnameinfo(sa, len, out, (socklen_t)outlen, NULL, 0, NI_NUMERICHOST) != 0)
         snprintf(out, outlen, "unknown");
 }
@@ -247,8 +246,7 @@ static struct MHD_Response *response_take(gql_buf *b, const char *ctype)
 static enum MHD_Result send_text(http_server *s, http_req *rq, struct MHD_Connection *c,
                                  unsigned status, const char *text)
 {
-    return send_response(s, rq, c, status, response_copy(text, strlen(text), ctype_text),
-                         HTTP_API);
+    return send_response(s, rq, c, status, response_copy(text, strlen(text), ctype_text), HTTP_API);
 }
 
 /* A GraphQL-shaped error ({"errors":[{"message":...}]}) in the given type. */
@@ -276,8 +274,8 @@ static enum MHD_Result send_method_not_allowed(http_server *s, http_req *rq,
     return send_response(s, rq, c, MHD_HTTP_METHOD_NOT_ALLOWED, r, HTTP_API);
 }
 
-static enum MHD_Result send_unauthenticated(http_server *s, http_req *rq,
-                                            struct MHD_Connection *c, const char *ctype)
+static enum MHD_Result send_unauthenticated(http_server *s, http_req *rq, struct MHD_Connection *c,
+                                            const char *ctype)
 {
     struct MHD_Response *r =
         response_copy(body_unauthenticated, sizeof body_unauthenticated - 1, ctype);
@@ -375,8 +373,7 @@ static const gql_operation_def *find_operation(const gql_document *d, const char
 static const gql_fragment_def *find_fragment(const gql_document *d, const char *name)
 {
     for (size_t i = 0; i < d->ndefs; i++)
-        if (d->defs[i].kind == GQL_DEF_FRAGMENT &&
-            strcmp(d->defs[i].u.fragment->name, name) == 0)
+        if (d->defs[i].kind == GQL_DEF_FRAGMENT && strcmp(d->defs[i].u.fragment->name, name) == 0)
             return d->defs[i].u.fragment;
     return NULL;
 }
@@ -490,9 +487,8 @@ static enum MHD_Result run_graphql(http_server *s, http_req *rq, struct MHD_Conn
     };
     gql_execute(s->app.schema, prep, &req, &res);
     http_metrics_graphql_errors(&s->metrics, res.nerrors);
-    unsigned status = res.stage == GQL_STAGE_OK || media == HTTP_MEDIA_JSON
-                          ? MHD_HTTP_OK
-                          : MHD_HTTP_BAD_REQUEST;
+    unsigned status =
+        res.stage == GQL_STAGE_OK || media == HTTP_MEDIA_JSON ? MHD_HTTP_OK : MHD_HTTP_BAD_REQUEST;
     ret = send_response(s, rq, c, status, response_take(&res.body, ctype), HTTP_API);
 out:
     if (ctx && s->app.request_end)
@@ -515,8 +511,8 @@ static enum MHD_Result serve_graphql(http_server *s, http_req *rq, struct MHD_Co
                               "Accept must allow application/graphql-response+json or "
                               "application/json");
     const char *ctype = media == HTTP_MEDIA_GQL_RESPONSE ? ctype_gql_response : ctype_json;
-    if (!is_get && !http_content_type_is(header(c, MHD_HTTP_HEADER_CONTENT_TYPE),
-                                         "application/json"))
+    if (!is_get &&
+        !http_content_type_is(header(c, MHD_HTTP_HEADER_CONTENT_TYPE), "application/json"))
         return send_gql_error(s, rq, c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, ctype,
                               "Content-Type must be application/json");
 
@@ -545,15 +541,14 @@ static enum MHD_Result serve_graphql(http_server *s, http_req *rq, struct MHD_Co
 static enum MHD_Result send_login_result(http_server *s, http_req *rq, struct MHD_Connection *c,
                                          bool form, const char *token, int64_t max_age)
 {
-    char *cookie = xstrdup_printf("%s=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%" PRId64
-                                  "%s",
-                                  EPFIOT_SESSION_COOKIE, token, max_age,
-                                  s->secure_cookies ? "; Secure" : "");
+    char *cookie =
+        xstrdup_printf("%s=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%" PRId64 "%s",
+                       EPFIOT_SESSION_COOKIE, token, max_age, s->secure_cookies ? "; Secure" : "");
     if (!cookie)
         return MHD_NO;
     bool html = form && http_accept_html(header(c, MHD_HTTP_HEADER_ACCEPT));
-    struct MHD_Response *r = html ? response_copy("", 0, ctype_text)
-                                  : response_copy("{\"ok\":true}", 11, ctype_json);
+    struct MHD_Response *r =
+        html ? response_copy("", 0, ctype_text) : response_copy("{\"ok\":true}", 11, ctype_json);
     if (r) {
         MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
         if (html)
@@ -638,9 +633,9 @@ static enum MHD_Result serve_login(http_server *s, http_req *rq, struct MHD_Conn
         ret = send_json_failure(s, rq, c, MHD_HTTP_UNAUTHORIZED, "invalid name or password");
     } else if (st == HTTP_LOGIN_THROTTLED) {
         gql_buf b = GQL_BUF_INIT;
-        gql_buf_printf(&b, "{\"ok\":false,\"error\":\"too many failed logins; retry in %" PRId64
-                           " s\"}",
-                       retry_after);
+        gql_buf_printf(
+            &b, "{\"ok\":false,\"error\":\"too many failed logins; retry in %" PRId64 " s\"}",
+            retry_after);
         struct MHD_Response *r = response_take(&b, ctype_json);
         char secs[24];
         snprintf(secs, sizeof secs, "%" PRId64, retry_after > 0 ? retry_after : 1);
@@ -723,8 +718,7 @@ static enum MHD_Result serve_metrics(http_server *s, http_req *rq, struct MHD_Co
     if (s->app.metrics)
         s->app.metrics(s->app.ud, &b);
     return send_response(s, rq, c, MHD_HTTP_OK,
-                         response_take(&b, "text/plain; version=0.0.4; charset=utf-8"),
-                         HTTP_API);
+                         response_take(&b, "text/plain; version=0.0.4; charset=utf-8"), HTTP_API);
 }
 
 static enum MHD_Result serve_static(http_server *s, http_req *rq, struct MHD_Connection *c,
@@ -783,10 +777,15 @@ static enum MHD_Result begin_request(http_server *s, http_req *rq, struct MHD_Co
         return send_text(s, rq, c, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
                          "request headers too large\n");
     const char *cl = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (cl && strtoull(cl, NULL, 10) > s->max_body) {
+    unsigned long long announced = cl ? strtoull(cl, NULL, 10) : 0;
+    if (announced > s->max_body) {
         rq->too_large = true;
         return send_text(s, rq, c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large\n");
     }
+    /* One allocation for the whole body: growing would leave copies of a
+     * login's password behind in freed memory. */
+    if (announced)
+        gql_buf_reserve(&rq->body, (size_t)announced + 1);
     return MHD_YES;
 }
 
@@ -813,9 +812,8 @@ static enum MHD_Result dispatch(http_server *s, http_req *rq, struct MHD_Connect
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     http_server *s = cls;
     http_req *rq = *con_cls;
@@ -836,9 +834,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (*upload_data_size) {
-        /* A chunked body has no Content-Length to check up front. */
-        if (!rq->too_large && rq->body.len + *upload_data_size > s->max_body)
+        /* A chunked body has no Content-Length to check up front. MHD lets
+         * us answer only once the body is over, so the excess is read and
+         * dropped; a client that goes on sending past twice the limit loses
+         * the connection instead of its answer. */
+        rq->received += *upload_data_size;
+        if (rq->received > s->max_body)
             rq->too_large = true;
+        if (rq->too_large && rq->received / 2 > s->max_body)
+            return MHD_NO;
         if (!rq->too_large)
             gql_buf_put(&rq->body, upload_data, *upload_data_size);
         *upload_data_size = 0;
@@ -913,8 +917,7 @@ static char *read_whole_file(const char *path, char **err)
  * bound port is then known from getsockname whatever MHD's version. */
 static int open_listener(const char *addr, uint16_t port, uint16_t *bound, char **err)
 {
-    struct addrinfo hints = {.ai_flags = AI_PASSIVE | AI_NUMERICSERV,
-                             .ai_socktype = SOCK_STREAM},
+    struct addrinfo hints = {.ai_flags = AI_PASSIVE | AI_NUMERICSERV, .ai_socktype = SOCK_STREAM},
                     *ai = NULL;
     char portstr[8];
     snprintf(portstr, sizeof portstr, "%u", port);
@@ -1038,8 +1041,8 @@ http_server *http_start(const http_config *cfg, const http_app *app, char **err)
     struct MHD_OptionItem opts[10];
     size_t n = 0;
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL};
-    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)s->timeout_s,
-                                        NULL};
+    opts[n++] =
+        (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)s->timeout_s, NULL};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)pool, NULL};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, s};

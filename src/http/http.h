@@ -14,7 +14,26 @@
  * with no valid credentials is answered 401 (with WWW-Authenticate: Bearer
  * and a GraphQL error body), except an operation whose root fields are all in
  * http_app.anonymous_fields (e.g. the `login` mutation), which runs with the
- * anonymous context.
+ * anonymous context. An anonymous request whose document does not parse or
+ * validate is also 401: validation messages would describe the schema.
+ *
+ * Choices the daemon's users see (tests/http/test_http.c pins each one):
+ *   - Status codes are those of the GraphQL-over-HTTP draft of May 2025
+ *     (the one graphql-http 1.23.1 audits): 400 for malformed requests, and
+ *     under application/graphql-response+json 400 for every response with no
+ *     "data"; not the later draft's 422.
+ *   - GET is for queries only: a mutation over GET is 405 with Allow: POST.
+ *   - POST /login takes a form (the console) or JSON {name, password} and
+ *     answers 200 {"ok":true} with the session cookie (303 to "/" for a form
+ *     post from a browser), 401 (one message for unknown name and wrong
+ *     password), 429 with Retry-After, 403 when Origin or Sec-Fetch-Site say
+ *     another site. POST /logout must be JSON (no cross-site form can send
+ *     it) and clears the cookie.
+ *   - /metrics needs valid credentials (a session or a bearer token, which
+ *     Prometheus can send); /healthz is anonymous.
+ *   - Static files: only plain names under static_dir, no symbolic links;
+ *     pages get a Content-Security-Policy that allows scripts from 'self'
+ *     only (no inline scripts), styles from 'self' and inline.
  */
 #ifndef EPFIOT_HTTP_H
 #define EPFIOT_HTTP_H
@@ -34,14 +53,14 @@ typedef struct http_config {
     uint16_t port;             /* 0 = pick a free port (see http_port) */
     const char *tls_cert_file; /* both set: HTTPS only */
     const char *tls_key_file;
-    const char *static_dir;    /* web console files; NULL = none */
-    unsigned threads;          /* worker threads (0 = number of CPUs) */
-    unsigned request_timeout_s;  /* idle connection / request timeout (0 = 30) */
-    size_t max_body_bytes;     /* larger bodies get 413 (0 = 1 MiB) */
-    size_t max_header_bytes;   /* larger headers get 431 (0 = 16 KiB) */
-    size_t cache_capacity;     /* prepared GraphQL documents kept (0 = 256) */
-    gql_limits limits;         /* GraphQL abuse limits (all 0 = gql_limits_default) */
-    bool secure_cookies;       /* add "Secure" to cookies (set with TLS) */
+    const char *static_dir;     /* web console files; NULL = none */
+    unsigned threads;           /* worker threads (0 = number of CPUs) */
+    unsigned request_timeout_s; /* idle connection / request timeout (0 = 30) */
+    size_t max_body_bytes;      /* larger bodies get 413 (0 = 1 MiB) */
+    size_t max_header_bytes;    /* larger headers get 431 (0 = 16 KiB) */
+    size_t cache_capacity;      /* prepared GraphQL documents kept (0 = 256) */
+    gql_limits limits;          /* GraphQL abuse limits (all 0 = gql_limits_default) */
+    bool secure_cookies;        /* add "Secure" to cookies (set with TLS) */
 } http_config;
 
 /* Result of a login attempt (POST /login). */
@@ -68,8 +87,8 @@ typedef struct http_app {
     /* Check name/password; on success a new session token (malloc'ed,
      * caller frees) and its lifetime in seconds. */
     http_login_status (*login)(void *ud, const char *name, const char *password,
-                               const char *client_addr, char **session_token,
-                               int64_t *max_age_s, int64_t *retry_after_s);
+                               const char *client_addr, char **session_token, int64_t *max_age_s,
+                               int64_t *retry_after_s);
     /* End the session of this token (no error if unknown). */
     void (*logout)(void *ud, const char *session_token);
     /* Append application metrics in Prometheus text format (may be NULL). */

@@ -69,7 +69,7 @@ typedef enum http_route {
 
 typedef struct http_metrics {
     pthread_mutex_t lock;
-    uint64_t requests[HTTP_ROUTE_COUNT][600]; /* by status code */
+    uint64_t requests[HTTP_ROUTE_COUNT][600];                     /* by status code */
     uint64_t buckets[HTTP_ROUTE_COUNT][HTTP_METRICS_BUCKETS + 1]; /* last: +Inf */
     double seconds[HTTP_ROUTE_COUNT];
     uint64_t graphql_errors;

@@ -88,8 +88,7 @@ void http_metrics_write(http_metrics *m, uint64_t in_flight, gql_buf *out)
         for (unsigned code = 100; code < 600; code++)
             if (m->requests[r][code])
                 gql_buf_printf(out,
-                               "epfiot_http_requests_total{path=\"%s\",code=\"%u\"} %" PRIu64
-                               "\n",
+                               "epfiot_http_requests_total{path=\"%s\",code=\"%u\"} %" PRIu64 "\n",
                                route_labels[r], code, m->requests[r][code]);
     gql_buf_puts(out, "# HELP epfiot_http_request_duration_seconds Time from a request's "
                       "headers to its response's last byte.\n"

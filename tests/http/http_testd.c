@@ -25,9 +25,8 @@ int main(int argc, char **argv)
     testapp *app = testapp_new();
     if (!app)
         return 1;
-    http_config cfg = {.listen_addr = "127.0.0.1",
-                       .port = (uint16_t)(argc > 1 ? atoi(argv[1]) : 0),
-                       .threads = 2};
+    http_config cfg = {
+        .listen_addr = "127.0.0.1", .port = (uint16_t)(argc > 1 ? atoi(argv[1]) : 0), .threads = 2};
     char *err = NULL;
     http_server *srv = http_start(&cfg, &app->app, &err);
     if (!srv) {

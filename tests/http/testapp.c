@@ -6,18 +6,17 @@
 #include <string.h>
 #include <time.h>
 
-static const char sdl[] =
-    "type Query {\n"
-    "  hello(name: String): String\n"
-    "  me: String\n"
-    "  echo(v: Int!): Int\n"
-    "  fail: String\n"
-    "  slow(ms: Int!): String\n"
-    "}\n"
-    "type Mutation {\n"
-    "  login(name: String!, password: String!): String\n"
-    "  bump: Int\n"
-    "}\n";
+static const char sdl[] = "type Query {\n"
+                          "  hello(name: String): String\n"
+                          "  me: String\n"
+                          "  echo(v: Int!): Int\n"
+                          "  fail: String\n"
+                          "  slow(ms: Int!): String\n"
+                          "}\n"
+                          "type Mutation {\n"
+                          "  login(name: String!, password: String!): String\n"
+                          "  bump: Int\n"
+                          "}\n";
 
 static const char *const anonymous_fields[] = {"login", NULL};
 
@@ -58,7 +57,7 @@ static gql_rv r_slow(void *parent, const gql_val *args, gql_info *info)
 static gql_rv r_login(void *parent, const gql_val *args, gql_info *info)
 {
     return gql_rv_str(strcmp(gql_val_get(args, "password")->u.s.ptr, "secret") == 0 ? "welcome"
-                                                                                   : NULL);
+                                                                                    : NULL);
 }
 
 static gql_rv r_bump(void *parent, const gql_val *args, gql_info *info)

@@ -23,10 +23,10 @@ typedef struct testapp {
     gql_schema *schema;
     http_app app;
     pthread_mutex_t lock;
-    int begun, ended;       /* request_begin contexts given / request_end calls */
+    int begun, ended; /* request_begin contexts given / request_end calls */
     int anonymous_begun;
-    int mutations;          /* Mutation.bump calls */
-    char last_logout[64];   /* token POST /logout ended */
+    int mutations;        /* Mutation.bump calls */
+    char last_logout[64]; /* token POST /logout ended */
     char last_login_addr[64];
 } testapp;
 
