@@ -30,4 +30,7 @@ if [ "$installed" != "$version" ]; then
     npm install --prefix "$dir" --no-audit --no-fund --silent "graphql@$version" >&2
 fi
 
-exec node "$here/run.mjs" "$gqlrun" --graphql-js "$dir" "$@"
+# Not exec: the EXIT trap must still remove a temporary install afterwards.
+status=0
+node "$here/run.mjs" "$gqlrun" --graphql-js "$dir" "$@" || status=$?
+exit $status
