@@ -1301,7 +1301,7 @@ void gql_execute(const gql_schema *s, const gql_prepared *p, const gql_request *
     ex.doc = p->doc;
     ex.req = req;
     ex.limits = limits_or_default(req->limits);
-    gql_arena_init(&ex.arena, 16384);
+    gql_arena_init(&ex.arena, 8192);
     gql_errors_init(&ex.errs, &ex.arena);
     ex.errs.max = ex.limits->max_errors;
     ex.out = &res->body;
