@@ -171,8 +171,10 @@ static const char *bearer_token(struct MHD_Connection *c, bool *bad)
 /* A cross-site page can make a browser POST a form (with the user's
  * cookies, were they not SameSite=Strict) but cannot forge Origin or
  * Sec-Fetch-Site. When the browser sends them they must say same origin;
- * non-browser clients send neither and are not at risk. */
-static bool same_origin(struct MHD_Connection *c, bool tls)
+ * non-browser clients send neither and are not at risk. The origin's host
+ * must be the Host asked for; its scheme may be either, since a TLS proxy in
+ * front of a plain-HTTP daemon is a normal setup. */
+static bool same_origin(struct MHD_Connection *c)
 {
     const char *site = header(c, "Sec-Fetch-Site");
     if (site && strcasecmp(site, "same-origin") != 0 && strcasecmp(site, "none") != 0)
@@ -181,9 +183,10 @@ static bool same_origin(struct MHD_Connection *c, bool tls)
     if (!origin)
         return true;
     const char *host = header(c, MHD_HTTP_HEADER_HOST);
-    const char *scheme = tls ? "https://" : "http://";
-    size_t sl = strlen(scheme);
-    return host && strncasecmp(origin, scheme, sl) == 0 && strcasecmp(origin + sl, host) == 0;
+    const char *rest = strncasecmp(origin, "https://", 8) == 0  ? origin + 8
+                       : strncasecmp(origin, "http://", 7) == 0 ? origin + 7
+                                                                : NULL;
+    return host && rest && strcasecmp(rest, host) == 0;
 }
 
 static bool cookie_safe(const char *s)
@@ -605,7 +608,7 @@ static enum MHD_Result serve_login(http_server *s, http_req *rq, struct MHD_Conn
         return send_method_not_allowed(s, rq, c, "POST");
     if (!s->app.login)
         return send_text(s, rq, c, MHD_HTTP_NOT_FOUND, "not found\n");
-    if (!same_origin(c, s->tls))
+    if (!same_origin(c))
         return send_json_failure(s, rq, c, MHD_HTTP_FORBIDDEN, "cross-origin login refused");
     char *name = NULL, *password = NULL, *token = NULL;
     bool form;
@@ -663,7 +666,7 @@ static enum MHD_Result serve_logout(http_server *s, http_req *rq, struct MHD_Con
 {
     if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
         return send_method_not_allowed(s, rq, c, "POST");
-    if (!same_origin(c, s->tls))
+    if (!same_origin(c))
         return send_json_failure(s, rq, c, MHD_HTTP_FORBIDDEN, "cross-origin logout refused");
     /* A JSON POST cannot be made cross-site without a CORS preflight we
      * never grant, so a form on another site cannot log the user out. */

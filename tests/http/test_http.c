@@ -1343,6 +1343,27 @@ TEST(login_from_the_same_origin_is_allowed)
     server_stop(&s);
 }
 
+TEST(login_through_a_tls_proxy_accepts_the_https_origin)
+{
+    server s;
+    if (!server_start(&s)) {
+        TEST_FAIL_("setup failed");
+        return;
+    }
+    char origin[96];
+    snprintf(origin, sizeof origin, "Origin: https://127.0.0.1:%u", http_port(s.srv));
+    const char *h[] = {"Content-Type: application/json", origin, NULL};
+    resp r = request(&s, "POST", "/login", h, "{\"name\":\"alice\",\"password\":\"secret\"}");
+    CHECK_INT(r.status, 200);
+    resp_free(&r);
+    static const char *const null_origin[] = {"Content-Type: application/json", "Origin: null",
+                                              NULL};
+    r = request(&s, "POST", "/login", null_origin, "{\"name\":\"alice\",\"password\":\"secret\"}");
+    CHECK_INT(r.status, 403);
+    resp_free(&r);
+    server_stop(&s);
+}
+
 TEST(login_by_get_is_405)
 {
     server s;
