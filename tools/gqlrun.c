@@ -14,6 +14,9 @@
  *
  * Requests are JSON lines on stdin ({"query", "variables", "operationName"}),
  * one JSON response per line on stdout, so one process serves a whole suite.
+ * With --check-sdl the lines are schemas instead ({"sdl": "..."}), and the
+ * answer is what gql_schema_build() reports, so that schema validation can be
+ * compared with graphql-js's too.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -34,11 +37,13 @@ typedef struct gqlrun_opts {
     bool default_limits;        /* --default-limits: gql_limits_default, else none */
     size_t cache_size;          /* --cache N (0: no cache) */
     bool stats;                 /* --stats: counts on stderr at exit */
+    bool check_sdl;             /* --check-sdl: build schemas from stdin */
 } gqlrun_opts;
 
 static void usage(FILE *f)
 {
     fputs("Usage: gqlrun --schema FILE.graphql --data FILE.json [options]\n"
+          "       gqlrun --check-sdl\n"
           "\n"
           "Runs GraphQL requests against a schema whose fields resolve from JSON data.\n"
           "Without --query, reads one request per line on stdin as JSON\n"
@@ -60,6 +65,8 @@ static void usage(FILE *f)
           "  --cache N           keep N prepared documents in a cache (default 0)\n"
           "  --stats             at exit, print the request and cache-hit counts\n"
           "                      on stderr\n"
+          "  --check-sdl         read schemas as JSON lines ({\"sdl\":...}) and answer\n"
+          "                      {\"ok\":true} or {\"errors\":\"<line:col: message lines>\"}\n"
           "  --help              this text\n",
           f);
 }
@@ -210,6 +217,46 @@ static int run_stdin(gqlrun *g)
     return 0;
 }
 
+/* --check-sdl: one schema per line, answered with its build errors. */
+static void check_sdl_line(const char *line, size_t len, FILE *out)
+{
+    json_error_t jerr;
+    json_t *req = load_request(line, len, &jerr);
+    json_t *sdl = req ? json_object_get(req, "sdl") : NULL;
+    if (!json_is_string(sdl)) {
+        tool_error_line(out, "gqlrun: ", "the line has no \"sdl\" string");
+        json_decref(req);
+        return;
+    }
+    char *errors = NULL;
+    gql_schema *s = gql_schema_build(json_string_value(sdl), json_string_length(sdl), &errors);
+    json_t *resp = s ? json_pack("{s:b}", "ok", 1) : json_pack("{s:s}", "errors", errors ? errors : "");
+    char *text = json_dumps(resp, JSON_COMPACT);
+    fprintf(out, "%s\n", text ? text : "{}");
+    fflush(out);
+    free(text);
+    json_decref(resp);
+    free(errors);
+    if (s)
+        gql_schema_free(s);
+    json_decref(req);
+}
+
+static int check_sdl_stdin(void)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, stdin)) > 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            n--;
+        if (n > 0)
+            check_sdl_line(line, (size_t)n, stdout);
+    }
+    free(line);
+    return 0;
+}
+
 static int run_query(gqlrun *g, const gqlrun_opts *o)
 {
     json_t *vars = NULL;
@@ -239,6 +286,7 @@ static int parse_args(int argc, char **argv, gqlrun_opts *o)
         OPT_LIMITS,
         OPT_CACHE,
         OPT_STATS,
+        OPT_CHECK_SDL,
         OPT_HELP
     };
     static const struct option longopts[] = {
@@ -250,6 +298,7 @@ static int parse_args(int argc, char **argv, gqlrun_opts *o)
         {"default-limits", no_argument, NULL, OPT_LIMITS},
         {"cache", required_argument, NULL, OPT_CACHE},
         {"stats", no_argument, NULL, OPT_STATS},
+        {"check-sdl", no_argument, NULL, OPT_CHECK_SDL},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -264,12 +313,13 @@ static int parse_args(int argc, char **argv, gqlrun_opts *o)
         case OPT_LIMITS: o->default_limits = true; break;
         case OPT_CACHE: o->cache_size = strtoul(optarg, NULL, 10); break;
         case OPT_STATS: o->stats = true; break;
+        case OPT_CHECK_SDL: o->check_sdl = true; break;
         case 'h':
         case OPT_HELP: usage(stdout); exit(0);
         default: usage(stderr); return -1;
         }
     }
-    if (optind != argc || !o->schema_path) {
+    if (optind != argc || (!o->schema_path && !o->check_sdl)) {
         usage(stderr);
         return -1;
     }
@@ -300,6 +350,8 @@ int main(int argc, char **argv)
     int rc = 2;
     if (parse_args(argc, argv, &o) < 0)
         return 2;
+    if (o.check_sdl)
+        return check_sdl_stdin();
     g.schema = load_schema(o.schema_path);
     if (!g.schema)
         goto out;

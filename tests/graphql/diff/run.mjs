@@ -79,10 +79,11 @@ function fieldResolver(source, args, context, info) {
 // -------------------------------------------------------------------- cases
 // A case file holds cases separated by "=== name" lines. Header lines
 // "key: value" follow, then "---" and the query text up to the next case.
-// Keys: schema (test|epfiot), variables (JSON), operationName,
+// Keys: schema (test|epfiot), kind (query, or sdl: the text is a schema to
+// build and its errors are compared), variables (JSON), operationName,
 // query-json (the query as a JSON string, for exact bytes: BOM, CR, ...),
 // introspection (getIntrospectionQuery options as JSON; gives the query).
-// "@schema NAME" before the first case sets the file's default schema.
+// "@schema NAME" and "@kind KIND" before the first case set the file's defaults.
 function loadCases() {
   const dir = path.join(here, 'cases');
   const cases = [];
@@ -90,6 +91,7 @@ function loadCases() {
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()) {
     const lines = fs.readFileSync(path.join(dir, file), 'utf8').split('\n');
     let defSchema = 'test';
+    let defKind = 'query';
     let cur = null;
     let inBody = false;
     const finish = () => {
@@ -110,11 +112,12 @@ function loadCases() {
         const name = line.slice(4).trim();
         if (seen.has(name)) throw new Error(`${where}: duplicate case name ${name}`);
         seen.add(name);
-        cur = { name, file, schema: defSchema, body: [] };
+        cur = { name, file, schema: defSchema, kind: defKind, body: [] };
         inBody = false;
       } else if (!cur) {
-        const m = /^@schema\s+(\w+)/.exec(line);
-        if (m) defSchema = m[1];
+        const m = /^@(schema|kind)\s+(\w+)/.exec(line);
+        if (m && m[1] === 'schema') defSchema = m[2];
+        if (m && m[1] === 'kind') defKind = m[2];
       } else if (inBody) {
         cur.body.push(line);
       } else if (line === '---') {
@@ -124,6 +127,7 @@ function loadCases() {
         if (!m) throw new Error(`${where}: expected "key: value" or "---"`);
         const [, key, value] = m;
         if (key === 'schema') cur.schema = value.trim();
+        else if (key === 'kind') cur.kind = value.trim();
         else if (key === 'variables') cur.variables = JSON.parse(value);
         else if (key === 'operationName') cur.operationName = JSON.parse(value);
         else if (key === 'query-json') cur.query = JSON.parse(value);
@@ -133,12 +137,57 @@ function loadCases() {
     });
     finish();
   }
-  for (const c of cases) if (!schemas[c.schema]) throw new Error(`${c.name}: unknown schema ${c.schema}`);
+  for (const c of cases) {
+    if (!schemas[c.schema]) throw new Error(`${c.name}: unknown schema ${c.schema}`);
+    if (c.kind !== 'query' && c.kind !== 'sdl') throw new Error(`${c.name}: unknown kind ${c.kind}`);
+  }
   return cases;
 }
 
 // ---------------------------------------------------------------- graphql-js
+// Schema building as graphql-js does it in buildSchema(): the SDL rules
+// (validateSDL, whose errors buildSchema would throw without locations),
+// then the type system rules (validateSchema). An error's first location is
+// compared: gql_schema_build() reports one location per error.
+const { validateSDL } = await import(
+  pathToFileURL(path.join(opts.jsDir, 'node_modules/graphql/validation/validate.mjs')).href);
+function sdlErrorJs(e) {
+  return e.locations && e.locations.length
+    ? { message: e.message, locations: [e.locations[0]] }
+    : { message: e.message };
+}
+function runSdlJs(sdl) {
+  let doc;
+  try {
+    doc = gql.parse(sdl);
+  } catch (e) {
+    return { errors: [sdlErrorJs(e)] };
+  }
+  const sdlErrors = validateSDL(doc);
+  if (sdlErrors.length) return { errors: sdlErrors.map(sdlErrorJs) };
+  let schema;
+  try {
+    schema = gql.buildASTSchema(doc, { assumeValidSDL: true });
+  } catch (e) {
+    return { errors: [sdlErrorJs(e)] };
+  }
+  const errs = gql.validateSchema(schema);
+  return errs.length ? { errors: errs.map(sdlErrorJs) } : { data: 'valid' };
+}
+
+// gqlrun --check-sdl answers {"ok":true} or {"errors":"line:col: message\n..."}.
+function sdlResultC(r) {
+  if (r.ok) return { data: 'valid' };
+  return {
+    errors: String(r.errors).split('\n').map((l) => {
+      const m = /^(\d+):(\d+): (.*)$/.exec(l);
+      return m ? { message: m[3], locations: [{ line: +m[1], column: +m[2] }] } : { message: l };
+    }),
+  };
+}
+
 async function runJs(c) {
+  if (c.kind === 'sdl') return JSON.parse(JSON.stringify(runSdlJs(c.query)));
   const s = schemas[c.schema];
   const res = await gql.graphql({
     schema: s.schema,
@@ -162,22 +211,24 @@ const sanitizerEnv = {
 // Runs every case of one schema through one gqlrun process. If the process
 // dies (a crash, a sanitizer report), the case it died on is recorded as a
 // crash and the remaining cases run in a new process.
-function runC(cases, schemaName) {
+function runC(cases, schemaName, kind) {
   const s = schemas[schemaName];
   const results = new Map();
   const R = opts.repeat;
   let rest = cases;
   while (rest.length) {
     const input = rest
-      .map((c) => JSON.stringify({ query: c.query, variables: c.variables, operationName: c.operationName }))
+      .map((c) => JSON.stringify(kind === 'sdl' ? { sdl: c.query }
+        : { query: c.query, variables: c.variables, operationName: c.operationName }))
       .map((line) => (line + '\n').repeat(R))
       .join('');
     const t0 = Date.now();
-    const args = ['--schema', s.sdlPath, '--data', s.dataPath, ...opts.gqlrunArgs];
+    const args = kind === 'sdl' ? ['--check-sdl']
+      : ['--schema', s.sdlPath, '--data', s.dataPath, ...opts.gqlrunArgs];
     const p = spawnSync(opts.gqlrun, args, {
       input, maxBuffer: 1 << 30, timeout: 240000, encoding: 'utf8', env: sanitizerEnv,
     });
-    if (opts.verbose) console.log(`gqlrun: ${rest.length} ${schemaName} cases in ${Date.now() - t0} ms`);
+    if (opts.verbose) console.log(`gqlrun: ${rest.length} ${kind === 'sdl' ? 'sdl' : schemaName} cases in ${Date.now() - t0} ms`);
     if (p.error) throw p.error;
     const out = p.stdout.split('\n');
     const complete = Math.floor((out.length - 1) / R); // text after the last newline is no line
@@ -187,7 +238,8 @@ function runC(cases, schemaName) {
       const again = lines.findIndex((l) => l !== lines[0]);
       try {
         if (again > 0) throw new Error(`answer #${again + 1} (after a cache hit) differs: ${lines[again].slice(0, 800)}`);
-        results.set(rest[k].name, { result: JSON.parse(lines[0]) });
+        const parsed = JSON.parse(lines[0]);
+        results.set(rest[k].name, { result: kind === 'sdl' && !Array.isArray(parsed.errors) ? sdlResultC(parsed) : parsed });
       } catch (e) {
         results.set(rest[k].name, { invalid: `${e.message}\nfirst answer: ${lines[0].slice(0, 800)}` });
       }
@@ -255,9 +307,11 @@ for (const name of Object.keys(known))
 
 const cResults = new Map();
 for (const name of Object.keys(schemas)) {
-  const mine = cases.filter((c) => c.schema === name);
-  if (mine.length) for (const [k, v] of runC(mine, name)) cResults.set(k, v);
+  const mine = cases.filter((c) => c.schema === name && c.kind === 'query');
+  if (mine.length) for (const [k, v] of runC(mine, name, 'query')) cResults.set(k, v);
 }
+const sdlCases = cases.filter((c) => c.kind === 'sdl');
+if (sdlCases.length) for (const [k, v] of runC(sdlCases, 'test', 'sdl')) cResults.set(k, v);
 
 let passed = 0;
 let failed = 0;
