@@ -188,7 +188,8 @@ void gql_v_report(gql_vctx *c, const gql_loc *locs, size_t n, const char *fmt, .
     /* graphql-js throws when an error arrives with maxErrors already
      * collected, then adds the "too many" error. */
     if (c->nreported >= GQL_VALIDATE_MAX_ERRORS) {
-        add_error(c, "Too many validation errors, error limit reached. Validation aborted.", NULL, 0);
+        add_error(c, "Too many validation errors, error limit reached. Validation aborted.", NULL,
+                  0);
         longjmp(c->abort, 1);
     }
     va_list ap;
@@ -451,24 +452,24 @@ typedef struct defsum {
     bool spreads_done, usages_done, rec_done;
     spreads sp;
     usages us;
-    frag_list *rec;   /* OPERATION: recursively referenced fragments */
-    usages *rec_us;   /* OPERATION: getRecursiveVariableUsages */
+    frag_list *rec; /* OPERATION: recursively referenced fragments */
+    usages *rec_us; /* OPERATION: getRecursiveVariableUsages */
 } defsum;
 
 typedef struct vstate {
     gql_vctx c;
-    defsum *sums;                /* per document definition */
-    gql_vmap frag_index;         /* fragment name -> definition index + 1 (last) */
-    gql_vmap frag_lists;         /* sorted spread names -> frag_list */
-    gql_vmap defined_types;      /* type definitions in the document */
+    defsum *sums;           /* per document definition */
+    gql_vmap frag_index;    /* fragment name -> definition index + 1 (last) */
+    gql_vmap frag_lists;    /* sorted spread names -> frag_list */
+    gql_vmap defined_types; /* type definitions in the document */
     size_t noperations;
     /* per operation */
     const gql_operation_def *op;
     /* rule state */
     gql_vmap op_names, frag_names;
-    bool mid_skip;               /* MaxIntrospectionDepth skips the subtree */
+    bool mid_skip; /* MaxIntrospectionDepth skips the subtree */
     gql_vmap mid_checked, mid_exceeded;
-    gql_vmap doc_directives;     /* directive definitions in the document (last wins) */
+    gql_vmap doc_directives; /* directive definitions in the document (last wins) */
     /* UniqueDirectivesPerLocation across type-system definitions */
     gql_vmap sdl_type_dirs;
     gql_vmap sdl_schema_dirs;
@@ -628,7 +629,8 @@ static void usage_selection_set(vstate *st, usages *out, const gql_selection_set
             usage_directives(st, out, sel->directives, sel->ndirectives, field);
             break;
         case GQL_SEL_INLINE_FRAGMENT: {
-            const gql_type *t = sel->type_condition ? gql_v_named_type(c, sel->type_condition) : named(type);
+            const gql_type *t =
+                sel->type_condition ? gql_v_named_type(c, sel->type_condition) : named(type);
             if (!is_output(t))
                 t = NULL;
             usage_directives(st, out, sel->directives, sel->ndirectives, field);
@@ -663,8 +665,8 @@ static usages *def_usages(vstate *st, size_t i)
         const gql_operation_def *op = d->u.operation;
         const gql_type *root = root_type(st->c.s, op->type);
         usage_directives(st, &s->us, op->directives, op->ndirectives, NULL);
-        usage_selection_set(st, &s->us, op->selection_set, root && root->kind == GQL_OBJECT ? root : NULL,
-                            NULL);
+        usage_selection_set(st, &s->us, op->selection_set,
+                            root && root->kind == GQL_OBJECT ? root : NULL, NULL);
     } else {
         const gql_fragment_def *f = d->u.fragment;
         const gql_type *t = gql_v_named_type(&st->c, f->type_condition);
@@ -777,8 +779,10 @@ static void rule_known_type_name(vstate *st, const char *name, gql_loc loc, bool
     if (gql_schema_type(c->s, name) || vmap_has(&st->defined_types, name))
         return;
     static const char *const standard[] = {
-        "String", "Int", "Float", "Boolean", "ID", "__Schema", "__Directive", "__DirectiveLocation",
-        "__Type", "__Field", "__InputValue", "__EnumValue", "__TypeKind"};
+        "String",    "Int",      "Float",        "Boolean",
+        "ID",        "__Schema", "__Directive",  "__DirectiveLocation",
+        "__Type",    "__Field",  "__InputValue", "__EnumValue",
+        "__TypeKind"};
     size_t nstd = sizeof standard / sizeof standard[0];
     if (sdl)
         for (size_t i = 0; i < nstd; i++)
@@ -831,7 +835,8 @@ static void rule_unique_directives(vstate *st, const gql_directive *dirs, size_t
         if (found) {
             const gql_directive *prev = *slot;
             gql_loc locs[2] = {prev->loc, dirs[i].loc};
-            gql_v_report(c, locs, 2, "The directive \"@%s\" can only be used once at this location.",
+            gql_v_report(c, locs, 2,
+                         "The directive \"@%s\" can only be used once at this location.",
                          dirs[i].name);
         } else {
             *slot = (void *)&dirs[i];
@@ -896,7 +901,8 @@ static void visit_value(vstate *st, const gql_value *v, const gql_type *type, bo
             if (found) {
                 const gql_object_field *prev = *slot;
                 gql_loc locs[2] = {prev->loc, f->loc};
-                gql_v_report(c, locs, 2, "There can be only one input field named \"%s\".", f->name);
+                gql_v_report(c, locs, 2, "There can be only one input field named \"%s\".",
+                             f->name);
             } else {
                 *slot = (void *)f;
             }
@@ -965,7 +971,8 @@ static void visit_directive(vstate *st, const gql_directive *d, int location,
             size_t ns = gql_v_suggestion_list(c, d->args[i].name, known, nknown, &sugg);
             report1(c, d->args[i].loc,
                     gql_arena_printf(&c->a, "Unknown argument \"%s\" on directive \"@%s\".%s",
-                                     d->args[i].name, d->name, gql_v_did_you_mean(c, NULL, sugg, ns)));
+                                     d->args[i].name, d->name,
+                                     gql_v_did_you_mean(c, NULL, sugg, ns)));
         }
     }
     /* 25 */
@@ -1024,7 +1031,8 @@ typedef struct tinfo {
     const gql_field *field; /* getFieldDef(): innermost enclosing field */
 } tinfo;
 
-static void visit_selection_set(vstate *st, const gql_selection_set *ss, tinfo ti, bool inline_parent);
+static void visit_selection_set(vstate *st, const gql_selection_set *ss, tinfo ti,
+                                bool inline_parent);
 
 /* 31 MaxIntrospectionDepth's checkDepth */
 static bool mid_check(vstate *st, const gql_selection *sel, const gql_selection_set *ss,
@@ -1092,9 +1100,8 @@ static int suggested_type_cmp(const gql_type *a, size_t ua, const gql_type *b, s
  * types implementing it, names sort alphabetically), so the result depends
  * on the sorting algorithm. This is what V8's TimSort does to a short array
  * (one run, then binary insertion), which is what graphql-js runs on. */
-static void v8_sort_types(gql_vctx *c, const gql_type **t, size_t *u, size_t n)
+static void v8_sort_types(const gql_type **t, size_t *u, size_t n)
 {
-    (void)c;
     if (n < 2)
         return;
     size_t run = 2;
@@ -1182,7 +1189,7 @@ static void visit_field(vstate *st, const gql_selection *sel, const gql_type *pa
                     uses[j] = k == 0 ? 1 : uses[j] + 1;
                 }
             }
-            v8_sort_types(c, types, uses, n);
+            v8_sort_types(types, uses, n);
             const char **names = GQL_NEWN(&c->a, const char *, n + 1);
             for (size_t i = 0; i < n; i++)
                 names[i] = types[i]->name;
@@ -1225,7 +1232,8 @@ static void visit_field(vstate *st, const gql_selection *sel, const gql_type *pa
             size_t ns = gql_v_suggestion_list(c, a->name, opts, f->nargs, &sugg);
             report1(c, a->loc,
                     gql_arena_printf(&c->a, "Unknown argument \"%s\" on field \"%s\".%s", a->name,
-                                     field_coord(c, parent, f), gql_v_did_you_mean(c, NULL, sugg, ns)));
+                                     field_coord(c, parent, f),
+                                     gql_v_did_you_mean(c, NULL, sugg, ns)));
         }
         visit_value(st, a->value, def && is_input(def->type) ? def->type : NULL, true);
     }
@@ -1312,13 +1320,15 @@ static void visit_inline(vstate *st, const gql_selection *sel, const gql_type *p
     visit_selection_set(st, sel->selection_set, sub, true);
 }
 
-static void visit_selection_set(vstate *st, const gql_selection_set *ss, tinfo ti, bool inline_parent)
+static void visit_selection_set(vstate *st, const gql_selection_set *ss, tinfo ti,
+                                bool inline_parent)
 {
     gql_vctx *c = &st->c;
     const gql_type *nt = named(ti.type);
     const gql_type *parent = is_composite(nt) ? nt : NULL;
     /* 29 OverlappingFieldsCanBeMerged */
-    if (!inline_parent && (ss->n > 1 || (ss->n == 1 && ss->items[0]->kind == GQL_SEL_INLINE_FRAGMENT)))
+    if (!inline_parent &&
+        (ss->n > 1 || (ss->n == 1 && ss->items[0]->kind == GQL_SEL_INLINE_FRAGMENT)))
         gql_v_overlap_selection_set(c, parent, ss);
     for (size_t i = 0; i < ss->n; i++) {
         const gql_selection *sel = ss->items[i];
@@ -1392,7 +1402,8 @@ static void sub_collect_set(vstate *st, sub_collect *sc, const gql_type *type,
             if (!sub_include(st, sc, sel))
                 break;
             bool found;
-            void **slot = gql_vmap_slot(&c->a, &sc->groups, sel->alias ? sel->alias : sel->name, &found);
+            void **slot =
+                gql_vmap_slot(&c->a, &sc->groups, sel->alias ? sel->alias : sel->name, &found);
             if (!found)
                 *slot = GQL_NEW(&c->a, gql_vec);
             gql_vec_push(&c->a, *slot, (void *)sel);
@@ -1496,7 +1507,8 @@ static gql_loc var_name_loc(const gql_document *doc, const gql_variable_def *vd)
         if (block) {
             for (int k = 0; k < 3; k++)
                 i = step(src, len, i, &l);
-            while (i < len && !(src[i] == '"' && i + 2 < len && src[i + 1] == '"' && src[i + 2] == '"')) {
+            while (i < len &&
+                   !(src[i] == '"' && i + 2 < len && src[i + 1] == '"' && src[i + 2] == '"')) {
                 if (src[i] == '\\' && i + 3 < len && src[i + 1] == '"' && src[i + 2] == '"' &&
                     src[i + 3] == '"')
                     for (int k = 0; k < 3; k++)
@@ -1559,7 +1571,8 @@ static void rule_variables(vstate *st, size_t opi, const gql_operation_def *op)
             for (size_t i = 0; i < op->nvars; i++)
                 if (strcmp(op->vars[i].name, groups.keys[g]) == 0)
                     locs[k++] = var_name_loc(c->doc, &op->vars[i]);
-            gql_v_report(c, locs, k, "There can be only one variable named \"$%s\".", groups.keys[g]);
+            gql_v_report(c, locs, k, "There can be only one variable named \"$%s\".",
+                         groups.keys[g]);
         }
     }
     /* 16 NoUndefinedVariables */
@@ -1575,8 +1588,8 @@ static void rule_variables(vstate *st, size_t opi, const gql_operation_def *op)
             continue;
         gql_loc locs[2] = {u->loc, op->loc};
         if (op->name)
-            gql_v_report(c, locs, 2, "Variable \"$%s\" is not defined by operation \"%s\".", u->name,
-                         op->name);
+            gql_v_report(c, locs, 2, "Variable \"$%s\" is not defined by operation \"%s\".",
+                         u->name, op->name);
         else
             gql_v_report(c, locs, 2, "Variable \"$%s\" is not defined.", u->name);
     }
@@ -1646,8 +1659,8 @@ static void visit_variable_def(vstate *st, const gql_variable_def *vd)
     /* 7 VariablesAreInputTypes */
     if (t && !is_input(t))
         report1(c, vd->type->loc,
-                gql_arena_printf(&c->a, "Variable \"$%s\" cannot be non-input type \"%s\".", vd->name,
-                                 type_ref_str(c, vd->type)));
+                gql_arena_printf(&c->a, "Variable \"$%s\" cannot be non-input type \"%s\".",
+                                 vd->name, type_ref_str(c, vd->type)));
     /* 19 */
     rule_unique_directives(st, vd->directives, vd->ndirectives, NULL);
     /* children: type (5), default value (26, 30), directives */
@@ -1837,10 +1850,9 @@ static void rule_no_unused_fragments(vstate *st)
 
 /* ---- type-system definitions inside an executable document ---- */
 
-static void visit_sdl_directives(vstate *st, const gql_type_def *td, const gql_directive *d,
-                                 size_t n, int location, gql_vmap *seen)
+static void visit_sdl_directives(vstate *st, const gql_directive *d, size_t n, int location,
+                                 gql_vmap *seen)
 {
-    (void)td;
     rule_unique_directives(st, d, n, seen);
     visit_directives(st, d, n, location, NULL);
 }
@@ -1898,12 +1910,12 @@ static void visit_sdl(vstate *st, const gql_definition *def)
     for (size_t i = 0; i < td->ninterfaces; i++)
         rule_known_type_name(st, td->interfaces[i].name, td->interfaces[i].loc, true);
     if (def->kind == GQL_DEF_UNION) {
-        visit_sdl_directives(st, td, td->directives, td->ndirectives, loc, seen);
+        visit_sdl_directives(st, td->directives, td->ndirectives, loc, seen);
         for (size_t i = 0; i < td->nmembers; i++)
             rule_known_type_name(st, td->members[i].name, td->members[i].loc, true);
         return;
     }
-    visit_sdl_directives(st, td, td->directives, td->ndirectives, loc, seen);
+    visit_sdl_directives(st, td->directives, td->ndirectives, loc, seen);
     for (size_t i = 0; i < td->nroot_ops; i++)
         rule_known_type_name(st, td->root_ops[i].type.name, td->root_ops[i].type.loc, true);
     for (size_t i = 0; i < td->nfields; i++) {
@@ -1971,12 +1983,14 @@ static void prepare(vstate *st)
         if (d->kind == GQL_DEF_OPERATION)
             st->noperations++;
         else if (d->kind == GQL_DEF_FRAGMENT) {
-            *gql_vmap_slot(&c->a, &c->fragments, d->u.fragment->name, &found) = (void *)d->u.fragment;
+            *gql_vmap_slot(&c->a, &c->fragments, d->u.fragment->name, &found) =
+                (void *)d->u.fragment;
             *gql_vmap_slot(&c->a, &st->frag_index, d->u.fragment->name, &found) =
                 (void *)(uintptr_t)(i + 1);
         } else if (d->kind == GQL_DEF_DIRECTIVE) {
             if (!d->u.type_def->extension) {
-                void **slot = gql_vmap_slot(&c->a, &st->doc_directives, d->u.type_def->name, &found);
+                void **slot =
+                    gql_vmap_slot(&c->a, &st->doc_directives, d->u.type_def->name, &found);
                 *slot = (void *)d->u.type_def;
             }
         } else if (d->kind != GQL_DEF_SCHEMA && !d->u.type_def->extension)

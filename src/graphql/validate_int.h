@@ -19,9 +19,9 @@
 /* ---- an arena-backed string -> pointer hash map (insertion ordered) ---- */
 
 typedef struct gql_vmap {
-    const char **keys;   /* in insertion order */
+    const char **keys; /* in insertion order */
     void **vals;
-    uint32_t *slots;     /* open addressing: index + 1, 0 = empty */
+    uint32_t *slots; /* open addressing: index + 1, 0 = empty */
     uint32_t n, cap, mask;
 } gql_vmap;
 
@@ -35,7 +35,7 @@ typedef struct gql_vpairs {
     struct gql_vpair_slot {
         const void *a, *b;
         int val; /* 0 = empty slot, else value + 1 */
-    } *slots;
+    } * slots;
     uint32_t n, mask;
 } gql_vpairs;
 
@@ -49,13 +49,13 @@ typedef struct gql_vctx {
     const gql_schema *s;
     const gql_document *doc;
     gql_errors *errs;
-    gql_arena a;               /* scratch, freed at the end */
-    size_t nerrors;            /* added to errs (the return value) */
-    size_t nreported;          /* reported, for graphql-js's limit of 100 */
+    gql_arena a;      /* scratch, freed at the end */
+    size_t nerrors;   /* added to errs (the return value) */
+    size_t nreported; /* reported, for graphql-js's limit of 100 */
     jmp_buf abort;
-    long fragment_work;        /* graphql-js ASTValidationContext budget */
-    long overlap_budget;       /* OverlappingFieldsCanBeMerged budget */
-    gql_vmap fragments;        /* name -> last gql_fragment_def with it */
+    long fragment_work;          /* graphql-js ASTValidationContext budget */
+    long overlap_budget;         /* OverlappingFieldsCanBeMerged budget */
+    gql_vmap fragments;          /* name -> last gql_fragment_def with it */
     struct gql_overlap *overlap; /* OverlappingFieldsCanBeMerged state */
 } gql_vctx;
 
@@ -91,7 +91,6 @@ const char *gql_v_did_you_mean(gql_vctx *c, const char *sub, const char **sugg, 
 void gql_v_check_literal(gql_vctx *c, const gql_value *v, const gql_type *type);
 
 /* validate_overlap.c */
-void gql_v_overlap_selection_set(gql_vctx *c, const gql_type *parent,
-                                 const gql_selection_set *ss);
+void gql_v_overlap_selection_set(gql_vctx *c, const gql_type *parent, const gql_selection_set *ss);
 
 #endif

@@ -73,7 +73,7 @@ typedef struct conflicts {
 } conflicts;
 
 struct gql_overlap {
-    gql_vpairs cfr_cache;        /* (parent type, selection set) -> index into cfrs */
+    gql_vpairs cfr_cache; /* (parent type, selection set) -> index into cfrs */
     cfr **cfrs;
     size_t ncfrs, cfrs_cap;
     gql_vpairs fields_and_frags; /* (cfr, fragment) -> mutually exclusive */
@@ -81,11 +81,11 @@ struct gql_overlap {
     gql_vpairs overlaps;         /* (cfr, cfr) -> index into lists */
     overlap_list *lists;
     size_t nlists, lists_cap;
-    gql_vpairs arg_cmp;          /* (field, field) -> same arguments */
-    gql_vpairs value_keys;       /* (value, NULL) -> index into keys */
+    gql_vpairs arg_cmp;    /* (field, field) -> same arguments */
+    gql_vpairs value_keys; /* (value, NULL) -> index into keys */
     struct vkey *keys;
     size_t nkeys, keys_cap;
-    gql_vpairs arg_maps;         /* (argument array, NULL) -> index into maps */
+    gql_vpairs arg_maps; /* (argument array, NULL) -> index into maps */
     gql_vmap **maps;
     size_t nmaps, maps_cap;
     int depth;
@@ -132,8 +132,7 @@ static const gql_field *plain_field(gql_vctx *c, const gql_type *t, const char *
     return f;
 }
 
-static void collect_impl(gql_vctx *c, cfr *r, const gql_type *parent,
-                         const gql_selection_set *ss)
+static void collect_impl(gql_vctx *c, cfr *r, const gql_type *parent, const gql_selection_set *ss)
 {
     for (size_t i = 0; i < ss->n; i++) {
         const gql_selection *sel = ss->items[i];
@@ -301,8 +300,7 @@ static bool same_value(gql_vctx *c, const gql_value *a, const gql_value *b)
     return ka.len == kb.len && memcmp(ka.s, kb.s, ka.len) == 0;
 }
 
-static const gql_value *arg_value(gql_vctx *c, const gql_argument *args, size_t n,
-                                  const char *name)
+static const gql_value *arg_value(gql_vctx *c, const gql_argument *args, size_t n, const char *name)
 {
     if (n > 8) {
         /* a Map, as graphql-js builds: the last one wins */
@@ -410,9 +408,8 @@ static const gql_selection **conflict_nodes(gql_vctx *c, const gql_selection *no
     return nodes;
 }
 
-static void subfield_conflicts(gql_vctx *c, conflicts *out, const conflicts *sub,
-                               const char *name, const gql_selection *n1,
-                               const gql_selection *n2)
+static void subfield_conflicts(gql_vctx *c, conflicts *out, const conflicts *sub, const char *name,
+                               const gql_selection *n1, const gql_selection *n2)
 {
     if (sub->n == 0)
         return;
@@ -420,8 +417,8 @@ static void subfield_conflicts(gql_vctx *c, conflicts *out, const conflicts *sub
     for (size_t i = 0; i < sub->n; i++) {
         if (b.len)
             gql_buf_puts(&b, " and ");
-        gql_buf_printf(&b, "subfields \"%s\" conflict because %s", abbreviate(c, sub->items[i].name),
-                       sub->items[i].reason);
+        gql_buf_printf(&b, "subfields \"%s\" conflict because %s",
+                       abbreviate(c, sub->items[i].name), sub->items[i].reason);
         if (b.len > MAX_CONFLICT_DETAIL_LENGTH)
             break;
     }
@@ -603,8 +600,7 @@ static void between_sub_selection_sets(gql_vctx *c, conflicts *out, bool me, con
             between_fragments(c, out, me, r1->frags[i], r2->frags[j]);
 }
 
-void gql_v_overlap_selection_set(gql_vctx *c, const gql_type *parent,
-                                 const gql_selection_set *ss)
+void gql_v_overlap_selection_set(gql_vctx *c, const gql_type *parent, const gql_selection_set *ss)
 {
     if (!c->overlap) {
         c->overlap = GQL_NEW(&c->a, struct gql_overlap);

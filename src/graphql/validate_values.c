@@ -143,7 +143,8 @@ size_t gql_v_suggestion_list(gql_vctx *c, const char *input, const char **option
         size_t pos = m;
         while (pos > 0) {
             long dd = dist[pos - 1] - d;
-            int cmp = dd != 0 ? (dd > 0 ? 1 : -1) : gql_v_natural_compare(names[pos - 1], options[i]);
+            int cmp =
+                dd != 0 ? (dd > 0 ? 1 : -1) : gql_v_natural_compare(names[pos - 1], options[i]);
             if (cmp <= 0)
                 break;
             names[pos] = names[pos - 1];
@@ -271,8 +272,9 @@ static void check_scalar(gql_vctx *c, const gql_value *v, const gql_type *t)
         if (v->kind != GQL_VALUE_INT)
             what = "Int cannot represent non-integer value: ";
         else if (!int_literal_in_range(v)) {
-            gql_v_report(c, &v->loc, 1, "Int cannot represent non 32-bit signed integer value: %.*s",
-                         (int)v->len, v->u.str);
+            gql_v_report(c, &v->loc, 1,
+                         "Int cannot represent non 32-bit signed integer value: %.*s", (int)v->len,
+                         v->u.str);
             return;
         }
         break;
@@ -346,7 +348,8 @@ static void check_input_object(gql_vctx *c, const gql_value *v, const gql_type *
         const char *dym = gql_v_did_you_mean(c, NULL, sugg, ns);
         gql_v_report(c, &node->loc, 1,
                      "Expected value of type \"%s\" not to include unknown field \"%s\"%s%s: %s.",
-                     t->name, node->name, *dym ? "." : "", *dym ? gql_arena_printf(&c->a, "%s Found", dym) : ", found",
+                     t->name, node->name, *dym ? "." : "",
+                     *dym ? gql_arena_printf(&c->a, "%s Found", dym) : ", found",
                      gql_v_print_value(c, v));
     }
     if (t->one_of) {

@@ -117,7 +117,6 @@ static void run_golden(const char *rule)
     }
 }
 
-
 /* ------------------------------------------------------ hand-written cases */
 
 static char *repeat(const char *head, const char *item, size_t n, const char *tail)
@@ -226,7 +225,8 @@ TEST(oneof_input_needs_exactly_one_non_null_field)
     char *two = validate_json("{ oneOfField(input: { stringField: \"a\", intField: 1 }) }", NULL);
     CHECK_CONTAINS(two, "Within OneOf Input Object type \\\"OneOfInput\\\", exactly one field must "
                         "be specified, and the value for that field must be non-null.");
-    char *var = validate_json("query ($s: String) { oneOfField(input: { stringField: $s }) }", NULL);
+    char *var =
+        validate_json("query ($s: String) { oneOfField(input: { stringField: $s }) }", NULL);
     CHECK_CONTAINS(var, "Variable \\\"$s\\\" is of type \\\"String\\\" but must be non-nullable to "
                         "be used for OneOf Input Object \\\"OneOfInput\\\".");
     free(two);
@@ -235,7 +235,8 @@ TEST(oneof_input_needs_exactly_one_non_null_field)
 
 TEST(subscription_root_selection_may_not_use_skip_or_include)
 {
-    char *got = validate_json("subscription S($x: Boolean!) { importantEmails @skip(if: $x) }", NULL);
+    char *got =
+        validate_json("subscription S($x: Boolean!) { importantEmails @skip(if: $x) }", NULL);
     CHECK_STR(got, "[{\"message\":\"Subscription \\\"S\\\" must not use `@skip` or `@include` "
                    "directives in the top level selection.\",\"locations\":[{\"line\":1,\"column\":"
                    "48}]}]");
@@ -244,11 +245,13 @@ TEST(subscription_root_selection_may_not_use_skip_or_include)
 
 TEST(introspection_nesting_is_limited_like_graphql_js)
 {
-    char *got = validate_json("{ __schema { types { fields { type { fields { type { fields { name } "
-                              "} } } } } } }",
-                              NULL);
-    CHECK_STR(got, "[{\"message\":\"Maximum introspection depth exceeded\",\"locations\":[{\"line\":"
-                   "1,\"column\":3}]}]");
+    char *got =
+        validate_json("{ __schema { types { fields { type { fields { type { fields { name } "
+                      "} } } } } } }",
+                      NULL);
+    CHECK_STR(got,
+              "[{\"message\":\"Maximum introspection depth exceeded\",\"locations\":[{\"line\":"
+              "1,\"column\":3}]}]");
     free(got);
 }
 
