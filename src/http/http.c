@@ -1038,9 +1038,10 @@ http_server *http_start(const http_config *cfg, const http_app *app, char **err)
         goto fail;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads = cfg->threads ? cfg->threads : (unsigned)(ncpu > 0 ? ncpu : 1);
-    /* MHD keeps a connection's headers in its memory pool: leave room for
-     * our own 431 check to fire first, with a clear answer. */
-    size_t pool = 2 * s->max_header + 16 * 1024;
+    /* MHD keeps a connection's headers in its memory pool, with room for
+     * our own 431 check to fire first. The pool is cleared for every
+     * request, so it is not made bigger than that. */
+    size_t pool = s->max_header + 8 * 1024;
     struct MHD_OptionItem opts[10];
     size_t n = 0;
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL};

@@ -3,7 +3,7 @@
  * graphql-http audit (run_audit.sh) drives it with the bearer token
  * TESTAPP_TOKEN.
  *
- * Usage: http_testd [PORT]   (default 0: any free port)
+ * Usage: http_testd [PORT [THREADS]]   (defaults: any free port, 2 threads)
  * Prints "port N" on stdout once listening; stops gracefully on SIGTERM or
  * SIGINT.
  */
@@ -25,8 +25,9 @@ int main(int argc, char **argv)
     testapp *app = testapp_new();
     if (!app)
         return 1;
-    http_config cfg = {
-        .listen_addr = "127.0.0.1", .port = (uint16_t)(argc > 1 ? atoi(argv[1]) : 0), .threads = 2};
+    http_config cfg = {.listen_addr = "127.0.0.1",
+                       .port = (uint16_t)(argc > 1 ? atoi(argv[1]) : 0),
+                       .threads = (unsigned)(argc > 2 ? atoi(argv[2]) : 2)};
     char *err = NULL;
     http_server *srv = http_start(&cfg, &app->app, &err);
     if (!srv) {
