@@ -301,6 +301,31 @@ TEST(form_fields_are_percent_and_plus_decoded)
     free(empty);
 }
 
+/* Header values and bodies come from anyone: random bytes must never
+ * crash the parsers or read outside their input (the sanitizer build
+ * checks), and the answers stay in range. */
+TEST(header_parsers_survive_arbitrary_bytes)
+{
+    static const char alphabet[] = "aplictonjs/+*;=q.0123456789, \t\"%&-_xgrhe";
+    uint32_t seed = 12345;
+    char buf[64];
+    for (int i = 0; i < 20000; i++) {
+        size_t n = 0, len = (seed >> 8) % (sizeof buf - 1);
+        for (; n < len; n++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[n] = (seed >> 16) % 4 ? alphabet[(seed >> 20) % (sizeof alphabet - 1)]
+                                      : (char)(seed >> 24);
+        }
+        buf[n] = 0;
+        http_media m = http_accept_pick(buf);
+        CHECK(m == HTTP_MEDIA_NONE || m == HTTP_MEDIA_JSON || m == HTTP_MEDIA_GQL_RESPONSE);
+        (void)http_content_type_is(buf, "application/json");
+        (void)http_accept_html(buf);
+        free(http_form_get(buf, n, "name"));
+        seed = seed * 1103515245u + 12345u;
+    }
+}
+
 /* ============================================================== GraphQL */
 
 TEST(post_json_query_answers_200_with_data)
@@ -804,6 +829,46 @@ static long status_with_headers(const char *const *h, const char *body)
     resp_free(&r);
     server_stop(&s);
     return st;
+}
+
+/* The thesis system let any request without a cookie through /query. */
+TEST(query_path_without_credentials_is_401)
+{
+    server s;
+    if (!server_start(&s)) {
+        TEST_FAIL_("setup failed");
+        return;
+    }
+    static const char *const h[] = {"Content-Type: application/json", NULL};
+    resp r = request(&s, "POST", "/query", h, "{\"query\":\"mutation { bump }\"}");
+    CHECK_INT(r.status, 401);
+    CHECK_INT(s.app->mutations, 0);
+    resp_free(&r);
+    server_stop(&s);
+}
+
+/* The thesis system had no CSRF protection on /query: a form on any site
+ * could post a mutation with the victim's cookie. Forms cannot send JSON. */
+TEST(form_post_with_a_session_cookie_cannot_run_a_mutation)
+{
+    server s;
+    if (!server_start(&s)) {
+        TEST_FAIL_("setup failed");
+        return;
+    }
+    static const char *const h[] = {"Content-Type: application/x-www-form-urlencoded",
+                                    "Cookie: " EPFIOT_SESSION_COOKIE "=" TESTAPP_SESSION, NULL};
+    resp r = request(&s, "POST", "/query", h, "query=mutation+%7B+bump+%7D");
+    CHECK_INT(r.status, 415);
+    CHECK_INT(s.app->mutations, 0);
+    resp_free(&r);
+    static const char *const text[] = {"Content-Type: text/plain",
+                                       "Cookie: " EPFIOT_SESSION_COOKIE "=" TESTAPP_SESSION, NULL};
+    r = request(&s, "POST", "/query", text, "{\"query\":\"mutation { bump }\"}");
+    CHECK_INT(r.status, 415);
+    CHECK_INT(s.app->mutations, 0);
+    resp_free(&r);
+    server_stop(&s);
 }
 
 TEST(invalid_bearer_token_is_401_even_for_login)
