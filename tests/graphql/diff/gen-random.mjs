@@ -6,7 +6,8 @@
 // possible types, @skip/@include, __typename), documents whose aliases
 // collide on purpose (field merging), then copies with one random
 // edit (a character deleted, duplicated or replaced) that exercise the parse
-// and validation error paths at arbitrary places. The output is checked in
+// and validation error paths at arbitrary places, and the two schemas with
+// one or two such edits (schema building errors). The output is checked in
 // so that the suite is stable; rerun after changing the schemas.
 // Usage: node gen-random.mjs [--seed N] [--scale K] [--out FILE]
 //   (from tests/graphql/diff). --scale multiplies the case counts; a run with
@@ -211,8 +212,9 @@ const out = [
   '@schema test',
   '',
 ];
-const emit = (name, schemaName, query, variables) => {
+const emit = (name, schemaName, query, variables, kind) => {
   out.push(`=== ${name}`);
+  if (kind) out.push(`kind: ${kind}`);
   if (schemaName !== 'test') out.push(`schema: ${schemaName}`);
   if (variables !== undefined) out.push(`variables: ${JSON.stringify(variables)}`);
   out.push(`query-json: ${JSON.stringify(query)}`, '');
@@ -241,5 +243,13 @@ for (let i = 0; i < 90 * scale; i++) {
   const [name, schemaName, query, variables] = pick(made);
   emit(`${name}-edit-${i}`, schemaName, mutate(query), variables);
 }
+// Schemas with one random edit: the SDL parser and schema validation.
+const sdlTexts = ['epfiot', 'test'].map((n) => fs.readFileSync(path.join(here, 'schemas', `${n}.graphql`), 'utf8'));
+for (let i = 0; i < 30 * scale; i++) {
+  const text = i % 3 === 2 ? sdlTexts[1] : sdlTexts[0];
+  let edited = mutate(text);
+  if (chance(0.3)) edited = mutate(edited);
+  emit(`${prefix}-sdl-edit-${i}`, 'test', edited, undefined, 'sdl');
+}
 fs.writeFileSync(outFile, out.join('\n'));
-console.log(`wrote ${made.length + 170 * scale} cases to ${outFile}`);
+console.log(`wrote ${made.length + 200 * scale} cases to ${outFile}`);
