@@ -1,0 +1,178 @@
+/* core.h -- EPFIOT's business rules, in one place.
+ *
+ * Everything the API may do goes through here: who the caller is (a
+ * principal), what they may see and touch (users their own VMs and things,
+ * admins everything; another tenant's ID behaves exactly like an unknown
+ * one), quotas, the VM lifecycle as a state machine, device hand-over, and
+ * keeping the database and the hypervisor in step (rollback of failed
+ * multi-step operations, reconciliation at start, hypervisor events).
+ *
+ * core/ knows neither GraphQL nor HTTP: api/ turns its results into GraphQL
+ * values and its errors (core_code + message) into field errors with
+ * extensions.code. Messages never contain a secret.
+ *
+ * Threads: a `core` is shared. Store handles are not thread-safe, so each
+ * thread gets its own (core_store()); the one driver handle is shared under
+ * a mutex, because libvirt's test hypervisor gives every connection to a
+ * custom host file its own private host, and serialising hypervisor calls
+ * costs little next to what they do. A core_call is one caller on one thread.
+ */
+#ifndef EPFIOT_CORE_H
+#define EPFIOT_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "driver.h"
+#include "store.h"
+
+typedef enum core_code {
+    CORE_OK = 0,
+    CORE_UNAUTHENTICATED,
+    CORE_FORBIDDEN,
+    CORE_NOT_FOUND,
+    CORE_BAD_USER_INPUT,
+    CORE_CONFLICT,
+    CORE_QUOTA_EXCEEDED,
+    CORE_INTERNAL,
+} core_code;
+
+/* "UNAUTHENTICATED", "NOT_FOUND", ...: the GraphQL extensions.code. */
+const char *core_code_name(core_code c);
+
+typedef struct core core;
+
+typedef struct core_config {
+    const char *database;
+    const char *libvirt_uri;
+    const char *image_pool;
+    const char *vm_pool;
+    const char *network;
+    bool force_tcg;
+    int64_t session_ttl_s; /* 0: 12 hours */
+    /* Bounds of a VM's size. */
+    unsigned max_vcpus_per_vm;        /* 0: 64 */
+    unsigned long long max_memory_mib; /* 0: 262144 */
+    /* Logging sink (one line, no newline); NULL: silent. */
+    void (*log)(int level, const char *msg, void *ud);
+    void *log_ud;
+} core_config;
+
+enum { CORE_LOG_ERROR = 0, CORE_LOG_WARN, CORE_LOG_INFO, CORE_LOG_DEBUG };
+
+/* Opens the store (migrations applied) and the driver (events on). NULL
+ * with *err (malloc'ed) on failure. */
+core *core_open(const core_config *cfg, char **err);
+void core_close(core *c);
+/* This thread's store handle (opened on first use; closed by core_close). */
+store *core_store(core *c);
+
+/* First start: creates admin "admin" on an empty database, with `password`
+ * or a generated one returned in *generated (auth_secret_free it). */
+core_code core_first_admin(core *c, const char *password, char **generated, bool *created,
+                           char *msg, size_t msglen);
+
+/* Brings the database and the hypervisor in step: CREATING rows finished
+ * or removed, domains and volumes without a row removed, states refreshed,
+ * USB devices rescanned. Run at start (and after a reconnection). */
+core_code core_reconcile(core *c, char *msg, size_t msglen);
+
+/* Counts for /metrics: VMs per store_vm_state, things per state. */
+void core_counts(core *c, int64_t vms[7], int64_t things[4]);
+
+/* ---- One caller ---------------------------------------------------------- */
+
+typedef struct core_call {
+    core *c;
+    store *st;
+    int64_t uid; /* 0: anonymous */
+    store_role role;
+    char err[256];
+} core_call;
+
+void core_call_init(core_call *k, core *c);
+/* Sets the principal from a session token or a bearer token (API token or
+ * session token). UNAUTHENTICATED for invalid or expired credentials. */
+core_code core_authenticate(core_call *k, const char *session, const char *bearer);
+/* Sets a principal directly (tests, the daemon itself). */
+core_code core_become(core_call *k, int64_t uid);
+
+/* ---- Accounts ------------------------------------------------------------ */
+
+core_code core_login(core_call *k, const char *name, const char *password, const char *addr,
+                     char token[44], int64_t *expires_at, int64_t *retry_after);
+/* Ends the session of `token`; *ended false when it was no session. */
+core_code core_logout(core_call *k, const char *token, bool *ended);
+core_code core_user_get(core_call *k, int64_t id, store_user *out);
+core_code core_user_list(core_call *k, store_user **list, size_t *n);
+core_code core_user_create(core_call *k, const char *name, const char *password,
+                           store_role role, store_user *out);
+core_code core_user_delete(core_call *k, int64_t id);
+core_code core_password_set(core_call *k, int64_t id, const char *old_pw, const char *new_pw);
+core_code core_quota_get(core_call *k, int64_t id, store_quota *out);
+core_code core_quota_set(core_call *k, int64_t id, const store_quota *q);
+core_code core_usage_get(core_call *k, int64_t id, store_usage *out);
+core_code core_token_create(core_call *k, const char *name, int64_t expires_in,
+                            char secret[44], store_token *out);
+core_code core_token_list(core_call *k, store_token **list, size_t *n);
+core_code core_token_revoke(core_call *k, int64_t id);
+
+/* ---- VMs ----------------------------------------------------------------- */
+
+typedef struct core_vm_input {
+    int64_t id; /* updateVm */
+    const char *name;
+    const char *base;
+    int64_t vcpu, memory_mib;
+    const int64_t *dev_ids;
+    size_t ndev;
+    const int64_t *thing_ids;
+    size_t nthing;
+    const char *cfg_user;
+    const char *cfg_password;
+} core_vm_input;
+
+core_code core_vm_get(core_call *k, int64_t id, store_vm *out);
+/* owner 0: the caller's (admins: all); else that user's (admin or self). */
+core_code core_vm_list(core_call *k, int64_t owner, store_vm **list, size_t *n);
+core_code core_vm_create(core_call *k, const core_vm_input *in, store_vm *out);
+core_code core_vm_update(core_call *k, const core_vm_input *in, store_vm *out);
+core_code core_vm_power_on(core_call *k, int64_t id, store_vm *out);
+core_code core_vm_power_off(core_call *k, int64_t id, store_vm *out);
+core_code core_vm_force_off(core_call *k, int64_t id);
+/* force false: a running VM is an error (power off or force). */
+core_code core_vm_destroy(core_call *k, int64_t id, bool force);
+/* Admin: VM vm_id of user user_id. */
+core_code core_vm_delete(core_call *k, int64_t user_id, int64_t vm_id);
+/* Which of vcpu/memory are stored but not in effect (running VM only). */
+void core_vm_pending(core_call *k, const store_vm *vm, bool *vcpu, bool *memory);
+/* The VM's IP (observed now when running; NULL if unknown); malloc'ed. */
+char *core_vm_ip(core_call *k, const store_vm *vm);
+
+/* ---- Devices and things ------------------------------------------------- */
+
+core_code core_dev_get(core_call *k, int64_t id, store_dev *out);
+/* Rescans the host first when rescan is true. vm_id 0: all. */
+core_code core_dev_list(core_call *k, int64_t vm_id, bool rescan, store_dev **list, size_t *n);
+core_code core_dev_attach(core_call *k, int64_t dev_id, int64_t vm_id);
+core_code core_dev_detach(core_call *k, int64_t dev_id, int64_t vm_id);
+
+core_code core_thing_get(core_call *k, int64_t id, store_thing *out);
+/* owner 0: the caller's (admins: all); vm_id 0: any. */
+core_code core_thing_list(core_call *k, int64_t owner, int64_t vm_id, store_thing **list,
+                          size_t *n);
+/* server: a VM of the caller by ID or name (or vm_id when server is NULL). */
+core_code core_thing_create(core_call *k, const char *name, const char *info,
+                            const char *server, int64_t vm_id, store_thing *out);
+core_code core_thing_attach(core_call *k, int64_t thing_id, int64_t vm_id);
+
+/* ---- Host ---------------------------------------------------------------- */
+
+core_code core_images(core_call *k, drv_image **list, size_t *n);
+core_code core_host(core_call *k, drv_host_info *out);
+
+/* The rules on names, exposed for tests: VM, thing and user names. */
+bool core_name_valid(const char *name);
+
+#endif

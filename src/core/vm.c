@@ -1,0 +1,925 @@
+/* vm.c -- the VM lifecycle, USB devices and things.
+ *
+ * A VM is a state machine kept in the store (CREATING, POWEROFF, RUNNING,
+ * PAUSED, SHUTTING_DOWN, CRASHED, ERROR) and driven by API calls and by the
+ * hypervisor's events. Every multi-step operation is ordered so that a crash
+ * at any point leaves something core_reconcile() (sync.c) repairs at the
+ * next start:
+ *   create:  quota check + row CREATING + device/thing links (one
+ *            transaction) -> driver define -> row POWEROFF with its UUID;
+ *            a failed define deletes the row again.
+ *   delete:  row first -> then the domain and volumes (an orphan domain is
+ *            removed at the next start; IDs are never reused).
+ * Devices follow the same order: the store assignment (which enforces "one
+ * VM per device") before the hypervisor, undone when the hypervisor fails.
+ */
+#include <crypt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "internal.h"
+
+store_vm_state core_state_of(drv_vm_state s)
+{
+    switch (s) {
+    case DRV_VM_SHUTOFF:
+        return STORE_VM_POWEROFF;
+    case DRV_VM_PAUSED:
+        return STORE_VM_PAUSED;
+    case DRV_VM_SHUTTING_DOWN:
+        return STORE_VM_SHUTTING_DOWN;
+    case DRV_VM_CRASHED:
+        return STORE_VM_CRASHED;
+    default:
+        return STORE_VM_RUNNING;
+    }
+}
+
+int64_t core_vm_id_of(const char *name)
+{
+    size_t n = strlen(CORE_VM_PREFIX);
+    if (!name || strncmp(name, CORE_VM_PREFIX, n) != 0)
+        return 0;
+    char digits[24];
+    size_t i = 0;
+    for (const char *p = name + n; *p >= '0' && *p <= '9' && i < sizeof digits - 1; p++)
+        digits[i++] = *p;
+    digits[i] = 0;
+    const char *rest = name + n + i;
+    int64_t id;
+    if ((*rest && *rest != '-') || !store_id_parse(digits, &id))
+        return 0;
+    return id;
+}
+
+/* Events arrive on the driver's thread; the store write is all they do. */
+void core_on_event(const drv_event *ev, void *opaque)
+{
+    core *c = opaque;
+    store *st = core_store(c);
+    if (!st)
+        return;
+    int64_t id = core_vm_id_of(ev->name);
+    switch (ev->type) {
+    case DRV_EV_VM_STATE:
+        if (id) {
+            store_vm vm;
+            /* A CREATING row is finished by createVm itself. */
+            if (store_vm_get(st, id, 0, &vm) == STORE_OK) {
+                if (vm.state != STORE_VM_CREATING)
+                    store_vm_set_runtime(st, id, core_state_of(ev->state), NULL, ev->uuid);
+                store_vm_clear(&vm);
+            }
+        }
+        break;
+    case DRV_EV_VM_UNDEFINED:
+        /* Our own deletes remove the row first; a domain undefined behind
+         * EPFIOT's back leaves a row pointing at nothing: say so. */
+        if (id && store_vm_set_runtime(st, id, STORE_VM_ERROR, NULL, NULL) == STORE_OK)
+            core_log(c, CORE_LOG_WARN, "domain %s was undefined outside EPFIOT", ev->name);
+        break;
+    case DRV_EV_RECONNECTED:
+        core_log(c, CORE_LOG_INFO, "hypervisor connection back");
+        break;
+    case DRV_EV_DISCONNECTED:
+        core_log(c, CORE_LOG_WARN, "hypervisor connection lost");
+        break;
+    default:
+        break;
+    }
+}
+
+static core_code vm_get_scoped(core_call *k, int64_t id, store_vm *out)
+{
+    store_status s = store_vm_get(k->st, id, core_scope(k), out);
+    if (s == STORE_NOT_FOUND)
+        return core_fail(k, CORE_NOT_FOUND, "no such VM");
+    return s == STORE_OK ? CORE_OK : core_store_fail(k, "get VM");
+}
+
+core_code core_vm_get(core_call *k, int64_t id, store_vm *out)
+{
+    memset(out, 0, sizeof *out);
+    core_code rc = core_need_user(k);
+    return rc ? rc : vm_get_scoped(k, id, out);
+}
+
+core_code core_vm_list(core_call *k, int64_t owner, store_vm **list, size_t *n)
+{
+    *list = NULL;
+    *n = 0;
+    core_code rc = core_need_user(k);
+    if (rc)
+        return rc;
+    if (owner == 0)
+        owner = core_scope(k);
+    else if (k->role != STORE_ROLE_ADMIN && owner != k->uid)
+        return core_fail(k, CORE_NOT_FOUND, "no such user");
+    return store_vm_list(k->st, owner, list, n) == STORE_OK ? CORE_OK
+                                                             : core_store_fail(k, "list VMs");
+}
+
+/* ---- Validation ---------------------------------------------------------- */
+
+static core_code check_size(core_call *k, int64_t vcpu, int64_t mem)
+{
+    if (vcpu < 1 || vcpu > (int64_t)k->c->cfg.max_vcpus_per_vm)
+        return core_fail(k, CORE_BAD_USER_INPUT, "vcpu must be between 1 and %u",
+                         k->c->cfg.max_vcpus_per_vm);
+    if (mem < 32 || mem > (int64_t)k->c->cfg.max_memory_mib)
+        return core_fail(k, CORE_BAD_USER_INPUT, "memory must be between 32 and %llu MiB",
+                         k->c->cfg.max_memory_mib);
+    return CORE_OK;
+}
+
+static bool cfg_user_valid(const char *u)
+{
+    size_t n = strlen(u);
+    if (n == 0 || n > 32 || !((u[0] >= 'a' && u[0] <= 'z') || u[0] == '_'))
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (!((u[i] >= 'a' && u[i] <= 'z') || (u[i] >= '0' && u[i] <= '9') || u[i] == '_' ||
+              u[i] == '-'))
+            return false;
+    return true;
+}
+
+/* The guest needs a crypt(3) hash; SHA-512 crypt with a fresh random salt
+ * (the thesis system used a fixed one). Returns malloc'ed text or NULL. */
+static char *guest_password_hash(const char *pw)
+{
+    static const char alphabet[] =
+        "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    char setting[3 + 16 + 1] = "$6$";
+    for (int i = 0; i < 16; i++)
+        setting[3 + i] = alphabet[randombytes_uniform(64)];
+    setting[19] = 0;
+    struct crypt_data *cd = calloc(1, sizeof *cd);
+    if (!cd)
+        abort();
+    const char *h = crypt_r(pw, setting, cd);
+    char *out = h && h[0] == '$' ? strdup(h) : NULL;
+    sodium_memzero(cd, sizeof *cd);
+    free(cd);
+    return out;
+}
+
+/* Quotas: the usage after the change must stay within every limit. */
+static core_code check_quota(core_call *k, int64_t owner, int64_t dvms, int64_t dvcpu,
+                             int64_t dmem, int64_t ddev)
+{
+    store_quota q;
+    store_usage u;
+    if (store_quota_get(k->st, owner, &q) != STORE_OK ||
+        store_usage_get(k->st, owner, &u) != STORE_OK)
+        return core_store_fail(k, "quota");
+    if (dvms > 0 && q.max_vms >= 0 && u.vms + dvms > q.max_vms)
+        return core_fail(k, CORE_QUOTA_EXCEEDED, "quota exceeded: at most %lld VMs",
+                         (long long)q.max_vms);
+    if (dvcpu > 0 && q.max_vcpus >= 0 && u.vcpus + dvcpu > q.max_vcpus)
+        return core_fail(k, CORE_QUOTA_EXCEEDED,
+                         "quota exceeded: at most %lld vCPUs in all (%lld in use)",
+                         (long long)q.max_vcpus, (long long)u.vcpus);
+    if (dmem > 0 && q.max_memory_mib >= 0 && u.memory_mib + dmem > q.max_memory_mib)
+        return core_fail(k, CORE_QUOTA_EXCEEDED,
+                         "quota exceeded: at most %lld MiB of memory in all (%lld in use)",
+                         (long long)q.max_memory_mib, (long long)u.memory_mib);
+    if (ddev > 0 && q.max_devices >= 0 && u.devices + ddev > q.max_devices)
+        return core_fail(k, CORE_QUOTA_EXCEEDED, "quota exceeded: at most %lld attached devices",
+                         (long long)q.max_devices);
+    return CORE_OK;
+}
+
+static void usb_sel_of(const store_dev *d, drv_usb_sel *sel)
+{
+    memset(sel, 0, sizeof *sel);
+    sel->vendor = (unsigned)strtoul(d->vendor_id ? d->vendor_id : "0", NULL, 16);
+    sel->product = (unsigned)strtoul(d->product_id ? d->product_id : "0", NULL, 16);
+    sel->serial = d->serial;
+    sel->port = d->port;
+}
+
+/* Links devices and things to the VM inside the caller's transaction. */
+static core_code link_all(core_call *k, const store_vm *vm, const core_vm_input *in)
+{
+    for (size_t i = 0; i < in->ndev; i++) {
+        store_status s = store_dev_attach(k->st, in->dev_ids[i], vm->id, vm->owner_id);
+        if (s == STORE_NOT_FOUND)
+            return core_fail(k, CORE_NOT_FOUND, "no such device %lld", (long long)in->dev_ids[i]);
+        if (s == STORE_CONFLICT) {
+            store_dev d;
+            bool mine = store_dev_get(k->st, in->dev_ids[i], &d) == STORE_OK && d.vm_id == vm->id;
+            if (d.id)
+                store_dev_clear(&d);
+            if (mine)
+                continue;
+            return core_fail(k, CORE_CONFLICT,
+                             "device %lld is attached to another VM: detach it first",
+                             (long long)in->dev_ids[i]);
+        }
+        if (s != STORE_OK)
+            return core_store_fail(k, "attach device");
+    }
+    for (size_t i = 0; i < in->nthing; i++) {
+        store_status s = store_thing_attach(k->st, in->thing_ids[i], vm->id, vm->owner_id);
+        if (s == STORE_NOT_FOUND)
+            return core_fail(k, CORE_NOT_FOUND, "no such thing %lld",
+                             (long long)in->thing_ids[i]);
+        if (s != STORE_OK)
+            return core_store_fail(k, "attach thing");
+    }
+    return CORE_OK;
+}
+
+/* The hypervisor side of a new VM, with the devices linked in the store. */
+static core_code define_domain(core_call *k, store_vm *vm, char uuid[37])
+{
+    store_dev *devs = NULL;
+    size_t ndev = 0;
+    if (store_dev_list(k->st, vm->id, &devs, &ndev) != STORE_OK)
+        return core_store_fail(k, "list devices");
+    drv_usb_sel *sels = calloc(ndev ? ndev : 1, sizeof *sels);
+    if (!sels)
+        abort();
+    for (size_t i = 0; i < ndev; i++)
+        usb_sel_of(&devs[i], &sels[i]);
+    char disk[128];
+    snprintf(disk, sizeof disk, "%s-disk.qcow2", vm->domain_name);
+    unsigned vcpus = (unsigned)vm->vcpu;
+    unsigned long long mem = (unsigned long long)vm->memory_mib;
+    /* Headroom for live resizing: up to 4 vCPUs and twice the memory. */
+    drv_vm_spec spec = {
+        .domain_name = vm->domain_name,
+        .vcpus = vcpus,
+        .max_vcpus = vcpus > 4 ? vcpus : 4,
+        .memory_mib = mem,
+        .max_memory_mib = mem * 2,
+        .base_image = vm->base,
+        .disk_volume = disk,
+        .usb = sels,
+        .nusb = ndev,
+    };
+    core_code rc = CORE_OK;
+    core_drv_lock(k->c);
+    drv_status s = drv_vm_define(k->c->d, &spec, uuid);
+    if (s != DRV_OK)
+        rc = core_drv_fail(k, s, "cannot create the VM");
+    core_drv_unlock(k->c);
+    free(sels);
+    store_dev_list_free(devs, ndev);
+    return rc;
+}
+
+core_code core_vm_create(core_call *k, const core_vm_input *in, store_vm *out)
+{
+    memset(out, 0, sizeof *out);
+    core_code rc = core_need_user(k);
+    if (rc)
+        return rc;
+    if (!core_name_valid(in->name))
+        return core_fail(k, CORE_BAD_USER_INPUT,
+                         "invalid VM name: 1-64 characters of A-Z a-z 0-9 . _ -, "
+                         "starting with a letter or digit");
+    if ((rc = check_size(k, in->vcpu, in->memory_mib)))
+        return rc;
+    if (!in->base || !drv_name_valid(in->base))
+        return core_fail(k, CORE_BAD_USER_INPUT, "invalid base image name");
+    if (in->cfg_user && !cfg_user_valid(in->cfg_user))
+        return core_fail(k, CORE_BAD_USER_INPUT,
+                         "invalid config user: 1-32 characters of a-z 0-9 _ -, "
+                         "starting with a letter or _");
+    if (in->cfg_password && (!*in->cfg_password || strlen(in->cfg_password) > 1024))
+        return core_fail(k, CORE_BAD_USER_INPUT, "config password must have 1-1024 characters");
+
+    drv_image img;
+    core_drv_lock(k->c);
+    drv_status ds = drv_image_get(k->c->d, in->base, &img);
+    core_drv_unlock(k->c);
+    if (ds == DRV_NOT_FOUND || ds == DRV_INVALID)
+        return core_fail(k, CORE_BAD_USER_INPUT, "no base image named %s", in->base);
+    if (ds != DRV_OK)
+        return core_drv_fail(k, ds, "cannot look up the base image");
+    drv_image_clear(&img);
+
+    store_vm vm = {
+        .owner_id = k->uid,
+        .name = (char *)in->name,
+        .base = (char *)in->base,
+        .vcpu = in->vcpu,
+        .memory_mib = in->memory_mib,
+        .cfg_user = (char *)in->cfg_user,
+    };
+    if (in->cfg_password && !(vm.cfg_password_hash = guest_password_hash(in->cfg_password)))
+        return core_fail(k, CORE_INTERNAL, "cannot hash the config password");
+
+    /* Step 1, one transaction: quota, row CREATING, links. */
+    if (store_tx_begin(k->st) != STORE_OK) {
+        free(vm.cfg_password_hash);
+        return core_store_fail(k, "begin");
+    }
+    rc = check_quota(k, k->uid, 1, in->vcpu, in->memory_mib, (int64_t)in->ndev);
+    if (!rc) {
+        store_status s = store_vm_create(k->st, &vm);
+        if (s == STORE_CONFLICT)
+            rc = core_fail(k, CORE_CONFLICT, "you have a VM named %s already", in->name);
+        else if (s != STORE_OK)
+            rc = core_store_fail(k, "create VM");
+    }
+    if (!rc)
+        rc = link_all(k, &vm, in);
+    if (rc || store_tx_commit(k->st) != STORE_OK) {
+        store_tx_rollback(k->st);
+        free(vm.cfg_password_hash);
+        /* The store filled domain_name (malloc'ed) on success only. */
+        if (!rc)
+            rc = core_store_fail(k, "commit");
+        if (vm.domain_name)
+            free(vm.domain_name);
+        return rc;
+    }
+    free(vm.cfg_password_hash);
+    vm.cfg_password_hash = NULL;
+
+    /* Step 2: the hypervisor. Step 3: the row says POWEROFF. */
+    char uuid[37] = "";
+    rc = define_domain(k, &vm, uuid);
+    if (!rc && store_vm_set_runtime(k->st, vm.id, STORE_VM_POWEROFF, NULL, uuid) != STORE_OK)
+        rc = core_store_fail(k, "record VM");
+    if (rc) {
+        /* Undo: the domain (if step 3 failed) and the row. */
+        core_drv_lock(k->c);
+        drv_vm_undefine(k->c->d, vm.domain_name);
+        core_drv_unlock(k->c);
+        store_vm_delete(k->st, vm.id, 0);
+        free(vm.domain_name);
+        return rc;
+    }
+    core_log(k->c, CORE_LOG_INFO, "VM %lld (%s) created for user %lld", (long long)vm.id,
+             vm.domain_name, (long long)k->uid);
+    int64_t id = vm.id;
+    free(vm.domain_name);
+    return vm_get_scoped(k, id, out);
+}
+
+static core_code apply_size(core_call *k, const store_vm *vm, int64_t vcpu, int64_t mem)
+{
+    core_code rc = CORE_OK;
+    drv_change how;
+    core_drv_lock(k->c);
+    drv_status s = DRV_OK;
+    if (vcpu != vm->vcpu)
+        s = drv_vm_set_vcpus(k->c->d, vm->domain_name, (unsigned)vcpu, &how);
+    if (s == DRV_OK && mem != vm->memory_mib)
+        s = drv_vm_set_memory(k->c->d, vm->domain_name, (unsigned long long)mem, &how);
+    if (s != DRV_OK)
+        rc = core_drv_fail(k, s, "cannot resize the VM");
+    core_drv_unlock(k->c);
+    return rc;
+}
+
+core_code core_vm_update(core_call *k, const core_vm_input *in, store_vm *out)
+{
+    memset(out, 0, sizeof *out);
+    core_code rc = core_need_user(k);
+    if (rc)
+        return rc;
+    if (in->id <= 0)
+        return core_fail(k, CORE_NOT_FOUND, "no such VM");
+    store_vm vm;
+    if ((rc = vm_get_scoped(k, in->id, &vm)))
+        return rc;
+    if (vm.state == STORE_VM_CREATING)
+        rc = core_fail(k, CORE_CONFLICT, "the VM is being created");
+    else if (in->base && *in->base && strcmp(in->base, vm.base) != 0)
+        rc = core_fail(k, CORE_BAD_USER_INPUT, "the base image of a VM cannot change");
+    else if (in->name && !core_name_valid(in->name))
+        rc = core_fail(k, CORE_BAD_USER_INPUT,
+                       "invalid VM name: 1-64 characters of A-Z a-z 0-9 . _ -, "
+                       "starting with a letter or digit");
+    if (!rc)
+        rc = check_size(k, in->vcpu, in->memory_mib);
+    if (rc)
+        goto out;
+
+    if (store_tx_begin(k->st) != STORE_OK) {
+        rc = core_store_fail(k, "begin");
+        goto out;
+    }
+    rc = check_quota(k, vm.owner_id, 0, in->vcpu - vm.vcpu, in->memory_mib - vm.memory_mib,
+                     (int64_t)in->ndev);
+    store_vm upd = vm;
+    if (in->name)
+        upd.name = (char *)in->name;
+    upd.vcpu = in->vcpu;
+    upd.memory_mib = in->memory_mib;
+    if (!rc) {
+        store_status s = store_vm_update(k->st, &upd, core_scope(k));
+        if (s == STORE_CONFLICT)
+            rc = core_fail(k, CORE_CONFLICT, "a VM named %s exists already", upd.name);
+        else if (s != STORE_OK)
+            rc = core_store_fail(k, "update VM");
+    }
+    if (!rc)
+        rc = link_all(k, &vm, in);
+    /* The hypervisor inside the transaction: if it refuses, the row keeps
+     * the old size. */
+    if (!rc)
+        rc = apply_size(k, &vm, in->vcpu, in->memory_mib);
+    if (rc || store_tx_commit(k->st) != STORE_OK) {
+        store_tx_rollback(k->st);
+        if (!rc)
+            rc = core_store_fail(k, "commit");
+        goto out;
+    }
+    /* Newly linked devices reach the hypervisor after the commit. */
+    for (size_t i = 0; i < in->ndev; i++) {
+        store_dev d;
+        if (store_dev_get(k->st, in->dev_ids[i], &d) != STORE_OK)
+            continue;
+        drv_usb_sel sel;
+        usb_sel_of(&d, &sel);
+        core_drv_lock(k->c);
+        drv_status s = drv_usb_attach(k->c->d, vm.domain_name, &sel);
+        core_drv_unlock(k->c);
+        if (s != DRV_OK && s != DRV_CONFLICT)
+            core_log(k->c, CORE_LOG_WARN, "device %lld not passed through to %s: %s",
+                     (long long)d.id, vm.domain_name, drv_errmsg(k->c->d));
+        store_dev_clear(&d);
+    }
+    rc = vm_get_scoped(k, vm.id, out);
+out:
+    store_vm_clear(&vm);
+    return rc;
+}
+
+void core_vm_pending(core_call *k, const store_vm *vm, bool *vcpu, bool *memory)
+{
+    *vcpu = *memory = false;
+    if (vm->state != STORE_VM_RUNNING && vm->state != STORE_VM_PAUSED)
+        return;
+    drv_vm_info info;
+    core_drv_lock(k->c);
+    drv_status s = drv_vm_get_info(k->c->d, vm->domain_name, &info);
+    core_drv_unlock(k->c);
+    if (s != DRV_OK)
+        return;
+    if (info.state != DRV_VM_SHUTOFF) {
+        *vcpu = info.vcpus != (unsigned)vm->vcpu;
+        *memory = info.memory_mib != (unsigned long long)vm->memory_mib;
+    }
+    drv_vm_info_clear(&info);
+}
+
+char *core_vm_ip(core_call *k, const store_vm *vm)
+{
+    if (vm->state != STORE_VM_RUNNING)
+        return vm->ip ? strdup(vm->ip) : NULL;
+    char *ip = NULL;
+    core_drv_lock(k->c);
+    drv_status s = drv_vm_ip(k->c->d, vm->domain_name, &ip);
+    core_drv_unlock(k->c);
+    if (s == DRV_OK && ip && (!vm->ip || strcmp(ip, vm->ip) != 0))
+        store_vm_set_runtime(k->st, vm->id, vm->state, ip, NULL);
+    if (s != DRV_OK || !ip) {
+        free(ip);
+        return vm->ip ? strdup(vm->ip) : NULL;
+    }
+    return ip;
+}
+
+/* The hypervisor's view of a VM, for decisions that must not trust a
+ * possibly stale row. */
+static drv_status live_state(core_call *k, const store_vm *vm, drv_vm_state *state)
+{
+    drv_vm_info info;
+    core_drv_lock(k->c);
+    drv_status s = drv_vm_get_info(k->c->d, vm->domain_name, &info);
+    core_drv_unlock(k->c);
+    if (s == DRV_OK) {
+        *state = info.state;
+        drv_vm_info_clear(&info);
+    }
+    return s;
+}
+
+core_code core_vm_power_on(core_call *k, int64_t id, store_vm *out)
+{
+    memset(out, 0, sizeof *out);
+    store_vm vm;
+    core_code rc = core_need_user(k);
+    if (rc || (rc = vm_get_scoped(k, id, &vm)))
+        return rc;
+    drv_vm_state st = DRV_VM_SHUTOFF;
+    drv_status s = live_state(k, &vm, &st);
+    if (vm.state == STORE_VM_CREATING)
+        rc = core_fail(k, CORE_CONFLICT, "the VM is being created");
+    else if (s != DRV_OK)
+        rc = core_drv_fail(k, s, "cannot start the VM");
+    else if (st == DRV_VM_RUNNING || st == DRV_VM_OTHER)
+        rc = core_fail(k, CORE_CONFLICT, "the VM is already running");
+    else if (st == DRV_VM_SHUTTING_DOWN)
+        rc = core_fail(k, CORE_CONFLICT, "the VM is shutting down: wait, or use forceOFF");
+    if (rc)
+        goto out;
+    core_drv_lock(k->c);
+    s = st == DRV_VM_PAUSED ? drv_vm_resume(k->c->d, vm.domain_name)
+                            : drv_vm_start(k->c->d, vm.domain_name);
+    if (s != DRV_OK)
+        rc = core_drv_fail(k, s, "cannot start the VM");
+    core_drv_unlock(k->c);
+    if (!rc && store_vm_set_runtime(k->st, vm.id, STORE_VM_RUNNING, NULL, NULL) != STORE_OK)
+        rc = core_store_fail(k, "record state");
+    if (!rc)
+        rc = vm_get_scoped(k, id, out);
+out:
+    store_vm_clear(&vm);
+    return rc;
+}
+
+core_code core_vm_power_off(core_call *k, int64_t id, store_vm *out)
+{
+    memset(out, 0, sizeof *out);
+    store_vm vm;
+    core_code rc = core_need_user(k);
+    if (rc || (rc = vm_get_scoped(k, id, &vm)))
+        return rc;
+    drv_vm_state st = DRV_VM_SHUTOFF;
+    drv_status s = live_state(k, &vm, &st);
+    if (s != DRV_OK)
+        rc = core_drv_fail(k, s, "cannot power off the VM");
+    else if (st == DRV_VM_SHUTOFF || st == DRV_VM_CRASHED)
+        rc = core_fail(k, CORE_CONFLICT, "the VM is not running");
+    if (rc)
+        goto out;
+    /* SHUTTING_DOWN first: the event saying POWEROFF may come before the
+     * shutdown call returns, and must not be overwritten. */
+    store_vm_state before = vm.state;
+    if (store_vm_set_runtime(k->st, vm.id, STORE_VM_SHUTTING_DOWN, NULL, NULL) != STORE_OK) {
+        rc = core_store_fail(k, "record state");
+        goto out;
+    }
+    core_drv_lock(k->c);
+    s = drv_vm_shutdown(k->c->d, vm.domain_name);
+    if (s != DRV_OK)
+        rc = core_drv_fail(k, s, "cannot power off the VM");
+    core_drv_unlock(k->c);
+    if (rc) {
+        store_vm_set_runtime(k->st, vm.id, before, NULL, NULL);
+        goto out;
+    }
+    if (live_state(k, &vm, &st) == DRV_OK && st == DRV_VM_SHUTOFF)
+        store_vm_set_runtime(k->st, vm.id, STORE_VM_POWEROFF, NULL, NULL);
+    rc = vm_get_scoped(k, id, out);
+out:
+    store_vm_clear(&vm);
+    return rc;
+}
+
+core_code core_vm_force_off(core_call *k, int64_t id)
+{
+    store_vm vm;
+    core_code rc = core_need_user(k);
+    if (rc || (rc = vm_get_scoped(k, id, &vm)))
+        return rc;
+    drv_vm_state st = DRV_VM_SHUTOFF;
+    drv_status s = live_state(k, &vm, &st);
+    if (s != DRV_OK)
+        rc = core_drv_fail(k, s, "cannot force the VM off");
+    else if (st != DRV_VM_SHUTOFF) {
+        core_drv_lock(k->c);
+        s = drv_vm_force_off(k->c->d, vm.domain_name);
+        if (s != DRV_OK)
+            rc = core_drv_fail(k, s, "cannot force the VM off");
+        core_drv_unlock(k->c);
+    }
+    /* Already off: nothing to do, and the row says so. */
+    if (!rc && store_vm_set_runtime(k->st, vm.id, STORE_VM_POWEROFF, NULL, NULL) != STORE_OK)
+        rc = core_store_fail(k, "record state");
+    store_vm_clear(&vm);
+    return rc;
+}
+
+/* Row first, then the hypervisor objects: a crash in between leaves an
+ * orphan domain that the next start removes (see store.h). */
+core_code core_vm_remove(core_call *k, const store_vm *vm)
+{
+    store_status s = store_vm_delete(k->st, vm->id, 0);
+    if (s == STORE_NOT_FOUND)
+        return core_fail(k, CORE_NOT_FOUND, "no such VM");
+    if (s != STORE_OK)
+        return core_store_fail(k, "delete VM");
+    core_drv_lock(k->c);
+    drv_status d = drv_vm_undefine(k->c->d, vm->domain_name);
+    if (d != DRV_OK)
+        core_log(k->c, CORE_LOG_WARN, "VM %lld deleted, its domain left for the next start: %s",
+                 (long long)vm->id, drv_errmsg(k->c->d));
+    core_drv_unlock(k->c);
+    core_log(k->c, CORE_LOG_INFO, "VM %lld (%s) deleted by user %lld", (long long)vm->id,
+             vm->domain_name, (long long)k->uid);
+    return CORE_OK;
+}
+
+core_code core_vm_destroy(core_call *k, int64_t id, bool force)
+{
+    store_vm vm;
+    core_code rc = core_need_user(k);
+    if (rc || (rc = vm_get_scoped(k, id, &vm)))
+        return rc;
+    drv_vm_state st = DRV_VM_SHUTOFF;
+    drv_status s = live_state(k, &vm, &st);
+    bool running = s == DRV_OK && st != DRV_VM_SHUTOFF && st != DRV_VM_CRASHED;
+    if (!force && running)
+        rc = core_fail(k, CORE_CONFLICT,
+                       "the VM is running: power it off first (powerOFF or forceOFF), "
+                       "or use forceDestroyVM");
+    else
+        rc = core_vm_remove(k, &vm);
+    store_vm_clear(&vm);
+    return rc;
+}
+
+core_code core_vm_delete(core_call *k, int64_t user_id, int64_t vm_id)
+{
+    core_code rc = core_need_admin(k);
+    if (rc)
+        return rc;
+    store_vm vm;
+    store_status s = store_vm_get(k->st, vm_id, user_id, &vm);
+    if (s == STORE_NOT_FOUND)
+        return core_fail(k, CORE_NOT_FOUND, "no such VM");
+    if (s != STORE_OK)
+        return core_store_fail(k, "get VM");
+    rc = core_vm_remove(k, &vm);
+    store_vm_clear(&vm);
+    return rc;
+}
+
+/* ---- Devices ------------------------------------------------------------ */
+
+static void rescan(core_call *k)
+{
+    drv_usb *usb = NULL;
+    size_t n = 0;
+    core_drv_lock(k->c);
+    drv_status s = drv_usb_list(k->c->d, &usb, &n);
+    core_drv_unlock(k->c);
+    if (s != DRV_OK) {
+        core_log(k->c, CORE_LOG_WARN, "USB scan failed: %s", drv_errmsg(k->c->d));
+        return;
+    }
+    if (store_tx_begin(k->st) != STORE_OK)
+        goto out;
+    store_status rc = store_dev_mark_all_absent(k->st);
+    for (size_t i = 0; i < n && rc == STORE_OK; i++) {
+        char vendor[8], product[8], info[256];
+        snprintf(vendor, sizeof vendor, "%04x", usb[i].vendor & 0xffff);
+        snprintf(product, sizeof product, "%04x", usb[i].product & 0xffff);
+        const char *vn = usb[i].vendor_name ? usb[i].vendor_name : "";
+        const char *pn = usb[i].product_name ? usb[i].product_name : "";
+        snprintf(info, sizeof info, "%s%s%s", vn, *vn && *pn ? " " : "", pn);
+        store_dev d = {
+            .vendor_id = vendor,
+            .product_id = product,
+            .serial = usb[i].serial,
+            .bus = usb[i].bus,
+            .device = usb[i].device,
+            .port = usb[i].port,
+            .info = info,
+        };
+        int64_t id;
+        rc = store_dev_upsert(k->st, &d, &id);
+    }
+    if (rc == STORE_OK)
+        store_tx_commit(k->st);
+    else
+        store_tx_rollback(k->st);
+out:
+    drv_usb_list_free(usb, n);
+}
+
+core_code core_dev_get(core_call *k, int64_t id, store_dev *out)
+{
+    memset(out, 0, sizeof *out);
+    core_code rc = core_need_user(k);
+    if (rc)
+        return rc;
+    store_status s = store_dev_get(k->st, id, out);
+    if (s == STORE_NOT_FOUND)
+        return core_fail(k, CORE_NOT_FOUND, "no such device");
+    return s == STORE_OK ? CORE_OK : core_store_fail(k, "get device");
+}
+
+core_code core_dev_list(core_call *k, int64_t vm_id, bool rescan_first, store_dev **list,
+                        size_t *n)
+{
+    *list = NULL;
+    *n = 0;
+    core_code rc = core_need_user(k);
+    if (rc)
+        return rc;
+    if (rescan_first)
+        rescan(k);
+    return store_dev_list(k->st, vm_id, list, n) == STORE_OK ? CORE_OK
+                                                              : core_store_fail(k, "devices");
+}
+
+core_code core_dev_attach(core_call *k, int64_t dev_id, int64_t vm_id)
+{
+    store_vm vm;
+    store_dev d = {0};
+    core_code rc = core_need_user(k);
+    if (rc || (rc = vm_get_scoped(k, vm_id, &vm)))
+        return rc;
+    if ((rc = core_dev_get(k, dev_id, &d)))
+        goto out;
+    if (d.vm_id == vm.id) {
+        rc = core_fail(k, CORE_CONFLICT, "the device is attached to this VM already");
+        goto out;
+    }
+    if (d.vm_id) {
+        rc = core_fail(k, CORE_CONFLICT, "the device is attached to another VM: detach it first");
+        goto out;
+    }
+    if (!d.present) {
+        rc = core_fail(k, CORE_CONFLICT, "the device is not plugged in");
+        goto out;
+    }
+    if (store_tx_begin(k->st) != STORE_OK) {
+        rc = core_store_fail(k, "begin");
+        goto out;
+    }
+    rc = check_quota(k, vm.owner_id, 0, 0, 0, 1);
+    if (!rc) {
+        store_status s = store_dev_attach(k->st, dev_id, vm.id, vm.owner_id);
+        if (s == STORE_CONFLICT)
+            rc = core_fail(k, CORE_CONFLICT, "the device is attached to another VM: detach it first");
+        else if (s != STORE_OK)
+            rc = core_store_fail(k, "attach device");
+    }
+    if (!rc) {
+        drv_usb_sel sel;
+        usb_sel_of(&d, &sel);
+        core_drv_lock(k->c);
+        drv_status ds = drv_usb_attach(k->c->d, vm.domain_name, &sel);
+        if (ds != DRV_OK)
+            rc = core_drv_fail(k, ds, "cannot attach the device");
+        core_drv_unlock(k->c);
+    }
+    if (rc || store_tx_commit(k->st) != STORE_OK) {
+        store_tx_rollback(k->st);
+        if (!rc)
+            rc = core_store_fail(k, "commit");
+    }
+out:
+    store_dev_clear(&d);
+    store_vm_clear(&vm);
+    return rc;
+}
+
+core_code core_dev_detach(core_call *k, int64_t dev_id, int64_t vm_id)
+{
+    store_vm vm;
+    store_dev d = {0};
+    core_code rc = core_need_user(k);
+    if (rc || (rc = vm_get_scoped(k, vm_id, &vm)))
+        return rc;
+    if ((rc = core_dev_get(k, dev_id, &d)))
+        goto out;
+    if (d.vm_id != vm.id) {
+        rc = core_fail(k, CORE_NOT_FOUND, "the device is not attached to this VM");
+        goto out;
+    }
+    if (store_tx_begin(k->st) != STORE_OK) {
+        rc = core_store_fail(k, "begin");
+        goto out;
+    }
+    if (store_dev_detach(k->st, dev_id, vm.id, vm.owner_id) != STORE_OK)
+        rc = core_store_fail(k, "detach device");
+    if (!rc) {
+        drv_usb_sel sel;
+        usb_sel_of(&d, &sel);
+        core_drv_lock(k->c);
+        drv_status ds = drv_usb_detach(k->c->d, vm.domain_name, &sel);
+        /* Not in the domain (or unplugged): released all the same. */
+        if (ds != DRV_OK && ds != DRV_NOT_FOUND)
+            rc = core_drv_fail(k, ds, "cannot detach the device");
+        core_drv_unlock(k->c);
+    }
+    if (rc || store_tx_commit(k->st) != STORE_OK) {
+        store_tx_rollback(k->st);
+        if (!rc)
+            rc = core_store_fail(k, "commit");
+    }
+out:
+    store_dev_clear(&d);
+    store_vm_clear(&vm);
+    return rc;
+}
+
+/* ---- Things -------------------------------------------------------------- */
+
+core_code core_thing_get(core_call *k, int64_t id, store_thing *out)
+{
+    memset(out, 0, sizeof *out);
+    core_code rc = core_need_user(k);
+    if (rc)
+        return rc;
+    store_status s = store_thing_get(k->st, id, core_scope(k), out);
+    if (s == STORE_NOT_FOUND)
+        return core_fail(k, CORE_NOT_FOUND, "no such thing");
+    return s == STORE_OK ? CORE_OK : core_store_fail(k, "get thing");
+}
+
+core_code core_thing_list(core_call *k, int64_t owner, int64_t vm_id, store_thing **list,
+                          size_t *n)
+{
+    *list = NULL;
+    *n = 0;
+    core_code rc = core_need_user(k);
+    if (rc)
+        return rc;
+    if (owner == 0)
+        owner = core_scope(k);
+    else if (k->role != STORE_ROLE_ADMIN && owner != k->uid)
+        return core_fail(k, CORE_NOT_FOUND, "no such user");
+    return store_thing_list(k->st, owner, vm_id, list, n) == STORE_OK
+               ? CORE_OK
+               : core_store_fail(k, "list things");
+}
+
+/* A thing reports to a VM of its owner: the caller's own, by ID or name. */
+static core_code server_vm(core_call *k, const char *server, int64_t *vm_id)
+{
+    int64_t id;
+    store_vm vm;
+    store_status s = store_id_parse(server, &id) ? store_vm_get(k->st, id, k->uid, &vm)
+                                                 : store_vm_get_by_name(k->st, k->uid, server, &vm);
+    if (s == STORE_NOT_FOUND)
+        return core_fail(k, CORE_NOT_FOUND, "no such VM");
+    if (s != STORE_OK)
+        return core_store_fail(k, "get VM");
+    *vm_id = vm.id;
+    store_vm_clear(&vm);
+    return CORE_OK;
+}
+
+core_code core_thing_create(core_call *k, const char *name, const char *info,
+                            const char *server, int64_t vm_id, store_thing *out)
+{
+    memset(out, 0, sizeof *out);
+    core_code rc = core_need_user(k);
+    if (rc)
+        return rc;
+    if (!core_name_valid(name))
+        return core_fail(k, CORE_BAD_USER_INPUT,
+                         "invalid thing name: 1-64 characters of A-Z a-z 0-9 . _ -, "
+                         "starting with a letter or digit");
+    if (info && strlen(info) > 1024)
+        return core_fail(k, CORE_BAD_USER_INPUT, "info has at most 1024 characters");
+    if (server && (rc = server_vm(k, server, &vm_id)))
+        return rc;
+    if (!server) {
+        store_vm vm;
+        store_status s = store_vm_get(k->st, vm_id, k->uid, &vm);
+        if (s == STORE_NOT_FOUND)
+            return core_fail(k, CORE_NOT_FOUND, "no such VM");
+        if (s != STORE_OK)
+            return core_store_fail(k, "get VM");
+        store_vm_clear(&vm);
+    }
+    store_thing t = {.owner_id = k->uid, .name = (char *)name, .info = (char *)(info ? info : ""),
+                     .vm_id = vm_id};
+    store_status s = store_thing_create(k->st, &t, NULL, 0);
+    if (s == STORE_CONFLICT)
+        return core_fail(k, CORE_CONFLICT, "you have a thing named %s already", name);
+    if (s == STORE_NOT_FOUND)
+        return core_fail(k, CORE_NOT_FOUND, "no such VM");
+    if (s != STORE_OK)
+        return core_store_fail(k, "create thing");
+    return core_thing_get(k, t.id, out);
+}
+
+core_code core_thing_attach(core_call *k, int64_t thing_id, int64_t vm_id)
+{
+    store_thing t;
+    store_vm vm;
+    core_code rc = core_need_user(k);
+    if (rc || (rc = core_thing_get(k, thing_id, &t)))
+        return rc;
+    /* The VM must be the thing's owner's: for a user, their own. */
+    store_status s = store_vm_get(k->st, vm_id, t.owner_id, &vm);
+    if (s == STORE_NOT_FOUND)
+        rc = core_fail(k, CORE_NOT_FOUND, "no such VM");
+    else if (s != STORE_OK)
+        rc = core_store_fail(k, "get VM");
+    else {
+        store_vm_clear(&vm);
+        if (store_thing_attach(k->st, thing_id, vm_id, t.owner_id) != STORE_OK)
+            rc = core_store_fail(k, "attach thing");
+    }
+    store_thing_clear(&t);
+    return rc;
+}
