@@ -841,6 +841,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
          * us answer only once the body is over, so the excess is read and
          * dropped; a client that goes on sending past twice the limit loses
          * the connection instead of its answer. */
+        /* MHD's timeout is for idleness; a body trickled in a byte at a
+         * time must still arrive within the request timeout. */
+        if (elapsed_s(&rq->start) > (double)s->timeout_s)
+            return MHD_NO;
         rq->received += *upload_data_size;
         if (rq->received > s->max_body)
             rq->too_large = true;

@@ -1149,6 +1149,38 @@ static bool have_ipv6_loopback(void)
     return ok;
 }
 
+TEST(body_trickled_past_the_request_timeout_loses_its_connection)
+{
+    server s;
+    http_config cfg = default_config();
+    cfg.request_timeout_s = 1;
+    if (!server_start_cfg(&s, &cfg)) {
+        TEST_FAIL_("setup failed");
+        return;
+    }
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(http_port(s.srv))};
+    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    CHECK_INT(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    const char head[] = "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        "Content-Length: 100\r\n\r\n";
+    send(fd, head, sizeof head - 1, MSG_NOSIGNAL);
+    /* One byte every 300 ms never leaves the connection idle for 1 s. */
+    bool cut = false;
+    for (int i = 0; i < 20 && !cut; i++) {
+        struct timespec pause = {0, 300 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+        cut = send(fd, " ", 1, MSG_NOSIGNAL) < 0;
+    }
+    char buf[256];
+    struct timeval tv = {1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    CHECK(cut || n == 0 || (n < 0 && errno == ECONNRESET));
+    close(fd);
+    server_stop(&s);
+}
+
 TEST(listens_on_ipv6_loopback)
 {
     if (!have_ipv6_loopback()) {
