@@ -1046,7 +1046,7 @@ http_server *http_start(const http_config *cfg, const http_app *app, char **err)
      * our own 431 check to fire first. The pool is cleared for every
      * request, so it is not made bigger than that. */
     size_t pool = s->max_header + 8 * 1024;
-    struct MHD_OptionItem opts[10];
+    struct MHD_OptionItem opts[12];
     size_t n = 0;
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL};
     opts[n++] =
@@ -1057,6 +1057,12 @@ http_server *http_start(const http_config *cfg, const http_app *app, char **err)
     /* Strict HTTP/1.1: a request without Host or with a malformed header
      * line is refused (400) rather than guessed at. */
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL};
+    if (cfg->max_connections)
+        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT,
+                                            (intptr_t)cfg->max_connections, NULL};
+    if (cfg->max_connections_per_ip)
+        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                                            (intptr_t)cfg->max_connections_per_ip, NULL};
     if (threads > 1)
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)threads, NULL};
     if (s->tls) {

@@ -61,6 +61,11 @@ typedef struct http_config {
     size_t cache_capacity;      /* prepared GraphQL documents kept (0 = 256) */
     gql_limits limits;          /* GraphQL abuse limits (all 0 = gql_limits_default) */
     bool secure_cookies;        /* add "Secure" to cookies (set with TLS) */
+    /* Concurrent connections in all and from one address (0 = no limit of
+     * ours). Headers trickled in slowly keep a connection open as long as
+     * each byte beats the idle timeout; these bound what that can hold. */
+    unsigned max_connections;
+    unsigned max_connections_per_ip;
 } http_config;
 
 /* Result of a login attempt (POST /login). */

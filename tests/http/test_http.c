@@ -1181,6 +1181,36 @@ TEST(body_trickled_past_the_request_timeout_loses_its_connection)
     server_stop(&s);
 }
 
+TEST(connections_beyond_the_per_address_limit_are_refused)
+{
+    server s;
+    http_config cfg = default_config();
+    cfg.max_connections_per_ip = 1;
+    if (!server_start_cfg(&s, &cfg)) {
+        TEST_FAIL_("setup failed");
+        return;
+    }
+    int hold = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(http_port(s.srv))};
+    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    CHECK_INT(connect(hold, (struct sockaddr *)&sa, sizeof sa), 0);
+    send(hold, "GET /healthz HTTP/1.1\r\n", 23, MSG_NOSIGNAL); /* unfinished */
+    struct timespec pause = {0, 100 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    bool closed = false;
+    const char second[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    char *out = raw_exchange(&s, second, sizeof second - 1, 2, &closed);
+    CHECK(closed);
+    CHECK(!strstr(out, " 200 "));
+    free(out);
+    close(hold);
+    nanosleep(&pause, NULL);
+    resp r = request(&s, "GET", "/healthz", NULL, NULL);
+    CHECK_INT(r.status, 200);
+    resp_free(&r);
+    server_stop(&s);
+}
+
 TEST(listens_on_ipv6_loopback)
 {
     if (!have_ipv6_loopback()) {
