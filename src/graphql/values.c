@@ -7,12 +7,13 @@
  *
  * JSON numbers keep their lexical kind: an integer literal becomes an INT,
  * anything with a fraction or exponent a FLOAT. Integers too large for
- * int64 (which jansson refuses) are read again as doubles, the way
- * JavaScript's JSON.parse reads every number.
+ * int64 (which jansson refuses) become doubles, the way JavaScript's
+ * JSON.parse reads every number; the other integers stay exact.
  */
 #include "graphql.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 const gql_val *gql_val_get(const gql_val *obj, const char *key)
@@ -125,14 +126,83 @@ static void from_json(gql_arena *a, json_t *j, gql_val *out)
     }
 }
 
+/* Whether the integer literal s[0..n) (optional '-', digits) fits int64. */
+static bool fits_int64(const char *s, size_t n)
+{
+    bool neg = n && s[0] == '-';
+    const char *d = s + neg;
+    size_t nd = n - neg;
+    const char *max = neg ? "9223372036854775808" : "9223372036854775807";
+    if (nd != 19)
+        return nd < 19;
+    return memcmp(d, max, 19) <= 0;
+}
+
+/* The JSON text with ".0" appended to every integer literal too large for
+ * int64, so that jansson reads those (and only those) as doubles, as
+ * JSON.parse would, while the other integers stay exact. NULL when there
+ * is none. (Only on jansson's overflow error: the common path never scans.) */
+static char *widen_big_integers(const char *json, size_t len, size_t *out_len)
+{
+    gql_buf b = GQL_BUF_INIT;
+    bool changed = false, in_string = false;
+    size_t i = 0, copied = 0;
+    while (i < len) {
+        char c = json[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = false;
+            i++;
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+            i++;
+            continue;
+        }
+        if (c != '-' && !(c >= '0' && c <= '9')) {
+            i++;
+            continue;
+        }
+        size_t start = i;
+        if (c == '-')
+            i++;
+        while (i < len && json[i] >= '0' && json[i] <= '9')
+            i++;
+        bool real = i < len && (json[i] == '.' || json[i] == 'e' || json[i] == 'E');
+        while (i < len && (json[i] == '.' || json[i] == 'e' || json[i] == 'E' || json[i] == '+' ||
+                           json[i] == '-' || (json[i] >= '0' && json[i] <= '9')))
+            i++;
+        if (real || fits_int64(json + start, i - start))
+            continue;
+        gql_buf_put(&b, json + copied, i - copied);
+        gql_buf_put(&b, ".0", 2);
+        copied = i;
+        changed = true;
+    }
+    if (!changed) {
+        gql_buf_free(&b);
+        return NULL;
+    }
+    gql_buf_put(&b, json + copied, len - copied);
+    return gql_buf_steal(&b, out_len);
+}
+
 bool gql_val_parse_json(gql_arena *a, const char *json, size_t len, gql_val *out,
                         const char **err)
 {
     json_error_t jerr;
     json_t *j = json_loadb(json, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
-    if (!j && json_error_code(&jerr) == json_error_numeric_overflow)
-        j = json_loadb(json, len, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL,
-                       &jerr);
+    if (!j && json_error_code(&jerr) == json_error_numeric_overflow) {
+        size_t wlen;
+        char *widened = widen_big_integers(json, len, &wlen);
+        if (widened) {
+            j = json_loadb(widened, wlen, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+            free(widened);
+        }
+    }
     if (!j) {
         if (err)
             *err = gql_arena_printf(a, "%s at line %d, column %d", jerr.text, jerr.line,

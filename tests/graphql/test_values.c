@@ -112,6 +112,22 @@ TEST(parse_json_reads_integers_beyond_int64_as_floats)
     gql_arena_free(&a);
 }
 
+TEST(parse_json_keeps_other_integers_exact_next_to_a_huge_one)
+{
+    /* found by fuzz_json: re-reading the whole text as doubles made
+     * parse + write unstable */
+    gql_arena a;
+    gql_arena_init(&a, 0);
+    gql_val v = json(&a, "[11140000000000000000, 144444444444444155, \"99999999999999999999\"]");
+    CHECK_INT(v.u.list.items[0].kind, GQL_VAL_FLOAT);
+    CHECK_INT(v.u.list.items[1].kind, GQL_VAL_INT);
+    CHECK(v.u.list.items[1].u.i == 144444444444444155LL);
+    CHECK_INT(v.u.list.items[2].kind, GQL_VAL_STRING);
+    CHECK_STR(to_json(&a, &v),
+              "[11140000000000000000,144444444444444155,\"99999999999999999999\"]");
+    gql_arena_free(&a);
+}
+
 TEST(parse_json_accepts_scalars_at_top_level_and_nul_in_strings)
 {
     gql_arena a;
