@@ -1169,11 +1169,11 @@ static bool field_args(gql_exec *ex, const gql_type *obj, xfield *f)
 
 static bool execute_field(gql_exec *ex, const gql_type *obj, void *parent, xfield *f)
 {
-    gql_type *type = f->def->type;
     if (f->is_typename) {
         gql_buf_json_cstr(ex->out, obj->name);
         return true;
     }
+    gql_type *type = f->def->type;
     gql_info info = {
         .schema = ex->s,
         .parent_type = obj,
@@ -1219,7 +1219,7 @@ static bool execute_fields(gql_exec *ex, const gql_type *obj, void *parent, fiel
     bool first = true;
     for (size_t i = 0; i < fs->n; i++) {
         xfield *f = &fs->items[i];
-        if (!f->def)
+        if (!f->def && !f->is_typename)
             continue;
         if (!first)
             gql_buf_putc(out, ',');
