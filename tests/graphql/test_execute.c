@@ -557,6 +557,27 @@ TEST(unknown_operation_name_is_a_request_error)
     CHECK_INT(last.stage, GQL_STAGE_OPERATION);
 }
 
+TEST(prepared_document_tells_the_operation_type_for_http)
+{
+    const char *q = "query A { hello } mutation B { inc }";
+    gql_result res;
+    memset(&res, 0, sizeof res);
+    gql_prepared *p = gql_prepare(schema(), NULL, q, strlen(q), NULL, &res);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    gql_operation_type t = GQL_OP_QUERY;
+    CHECK(gql_prepared_operation_type(p, "B", &t));
+    CHECK_INT(t, GQL_OP_MUTATION);
+    CHECK(gql_prepared_operation_type(p, "A", &t));
+    CHECK_INT(t, GQL_OP_QUERY);
+    CHECK(!gql_prepared_operation_type(p, NULL, &t)); /* ambiguous */
+    CHECK(!gql_prepared_operation_type(p, "C", &t));  /* unknown */
+    CHECK_INT(gql_prepared_document(p)->ndefs, 2);
+    gql_prepared_release(p);
+    gql_result_free(&res);
+}
+
 TEST(mutation_fields_run_serially_in_document_order)
 {
     counter = 0;
