@@ -349,5 +349,6 @@ GOLDEN(MaxIntrospectionDepth)
 GOLDEN(Combined)
 GOLDEN(Limits)
 GOLDEN(Random)
+GOLDEN(Fuzzed)
 
 TEST_MAIN()
