@@ -391,15 +391,20 @@ static bool anonymous_field(const http_app *app, const char *name)
 
 /* Every root field the selection can reach (through fragments, whatever
  * their directives) is one an anonymous caller may use. The document is
- * valid, so fragments exist and do not cycle; depth bounds it anyway. */
+ * valid, so fragments exist and do not cycle; but a fragment may spread
+ * another twice, that one the next twice, and so on, so the walk has a
+ * budget of selections: an anonymous login never needs many. */
 static bool selection_anonymous(const http_app *app, const gql_document *d,
-                                const gql_selection_set *set, int depth)
+                                const gql_selection_set *set, size_t *budget)
 {
-    if (!set || depth > 64)
+    if (!set)
         return false;
     for (size_t i = 0; i < set->n; i++) {
         const gql_selection *sel = set->items[i];
         const gql_fragment_def *f;
+        if (*budget == 0)
+            return false;
+        --*budget;
         switch (sel->kind) {
         case GQL_SEL_FIELD:
             if (!anonymous_field(app, sel->name))
@@ -407,11 +412,11 @@ static bool selection_anonymous(const http_app *app, const gql_document *d,
             break;
         case GQL_SEL_FRAGMENT_SPREAD:
             f = find_fragment(d, sel->name);
-            if (!f || !selection_anonymous(app, d, f->selection_set, depth + 1))
+            if (!f || !selection_anonymous(app, d, f->selection_set, budget))
                 return false;
             break;
         case GQL_SEL_INLINE_FRAGMENT:
-            if (!selection_anonymous(app, d, sel->selection_set, depth + 1))
+            if (!selection_anonymous(app, d, sel->selection_set, budget))
                 return false;
             break;
         }
@@ -423,7 +428,8 @@ static bool operation_anonymous(const http_app *app, const gql_prepared *p, cons
 {
     const gql_document *d = gql_prepared_document(p);
     const gql_operation_def *op = find_operation(d, op_name);
-    return op && selection_anonymous(app, d, op->selection_set, 0);
+    size_t budget = 64;
+    return op && selection_anonymous(app, d, op->selection_set, &budget);
 }
 
 /* Steps 2 onwards of a GraphQL request, once its parameters are known:
@@ -571,9 +577,15 @@ static enum MHD_Result send_json_failure(http_server *s, http_req *rq, struct MH
     return send_response(s, rq, c, status, response_take(&b, ctype_json), HTTP_API);
 }
 
+typedef enum login_body {
+    LOGIN_BODY_OK,
+    LOGIN_BODY_UNSUPPORTED, /* neither a form nor JSON */
+    LOGIN_BODY_INCOMPLETE,  /* no name or no password (or not strings) */
+} login_body;
+
 /* Name and password from a JSON or form body, as malloc'ed strings. */
-static const char *login_fields(http_req *rq, const char *ctype, bool *form, char **name,
-                                char **password)
+static login_body login_fields(http_req *rq, const char *ctype, bool *form, char **name,
+                               char **password)
 {
     *form = false;
     if (http_content_type_is(ctype, "application/x-www-form-urlencoded")) {
@@ -596,9 +608,9 @@ static const char *login_fields(http_req *rq, const char *ctype, bool *form, cha
         }
         gql_arena_free(&a);
     } else {
-        return "unsupported";
+        return LOGIN_BODY_UNSUPPORTED;
     }
-    return *name && *password ? NULL : "name and password are required";
+    return *name && *password ? LOGIN_BODY_OK : LOGIN_BODY_INCOMPLETE;
 }
 
 static enum MHD_Result serve_login(http_server *s, http_req *rq, struct MHD_Connection *c,
@@ -612,17 +624,17 @@ static enum MHD_Result serve_login(http_server *s, http_req *rq, struct MHD_Conn
         return send_json_failure(s, rq, c, MHD_HTTP_FORBIDDEN, "cross-origin login refused");
     char *name = NULL, *password = NULL, *token = NULL;
     bool form;
-    const char *err =
+    login_body body =
         login_fields(rq, header(c, MHD_HTTP_HEADER_CONTENT_TYPE), &form, &name, &password);
     enum MHD_Result ret;
-    if (err && strcmp(err, "unsupported") == 0) {
+    if (body == LOGIN_BODY_UNSUPPORTED) {
         ret = send_json_failure(s, rq, c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
                                 "Content-Type must be application/json or "
                                 "application/x-www-form-urlencoded");
         goto out;
     }
-    if (err) {
-        ret = send_json_failure(s, rq, c, MHD_HTTP_BAD_REQUEST, err);
+    if (body == LOGIN_BODY_INCOMPLETE) {
+        ret = send_json_failure(s, rq, c, MHD_HTTP_BAD_REQUEST, "name and password are required");
         goto out;
     }
     char addr[INET6_ADDRSTRLEN + 8];

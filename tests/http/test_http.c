@@ -790,6 +790,35 @@ TEST(anonymous_login_with_another_root_field_is_401)
     server_stop(&s);
 }
 
+TEST(anonymous_fragment_bomb_is_401_without_walking_it_all)
+{
+    server s;
+    http_config cfg = default_config();
+    cfg.limits.max_errors = 100; /* and no other limit: the walk must bound itself */
+    if (!server_start_cfg(&s, &cfg)) {
+        TEST_FAIL_("setup failed");
+        return;
+    }
+    /* F0 spreads F1 twice, F1 spreads F2 twice ... F39 is the login:
+     * 2^40 paths if walked naively. */
+    gql_buf q = GQL_BUF_INIT;
+    gql_buf_puts(&q, "{\"query\":\"mutation { ...F0 }");
+    for (int i = 0; i < 39; i++)
+        gql_buf_printf(&q, " fragment F%d on Mutation { ...F%d ...F%d }", i, i + 1, i + 1);
+    gql_buf_puts(&q,
+                 " fragment F39 on Mutation { login(name: \\\"a\\\", password: \\\"b\\\") }\"}");
+    static const char *const h[] = {"Content-Type: application/json", NULL};
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    resp r = request(&s, "POST", "/graphql", h, gql_buf_cstr(&q));
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    CHECK_INT(r.status, 401);
+    CHECK(t1.tv_sec - t0.tv_sec < 5);
+    resp_free(&r);
+    gql_buf_free(&q);
+    server_stop(&s);
+}
+
 TEST(anonymous_invalid_document_is_401_not_a_validation_error)
 {
     server s;
