@@ -47,6 +47,7 @@
 #define HTTP_DEFAULT_MAX_BODY (1024 * 1024)
 #define HTTP_DEFAULT_MAX_HEADER (16 * 1024)
 #define HTTP_DEFAULT_CACHE 256
+#define HTTP_ANONYMOUS_MAX_QUERY 4096 /* bytes of query text without credentials */
 
 static const char ctype_json[] = "application/json; charset=utf-8";
 static const char ctype_gql_response[] = "application/graphql-response+json; charset=utf-8";
@@ -451,6 +452,11 @@ static enum MHD_Result run_graphql(http_server *s, http_req *rq, struct MHD_Conn
         if (!ctx)
             return send_unauthenticated(s, rq, c, ctype);
     }
+    /* Parsing and validating cost something; an anonymous caller may only
+     * log in, which takes a short document, so a long one is refused
+     * before any of that work. */
+    if (!ctx && p->query_len > HTTP_ANONYMOUS_MAX_QUERY)
+        return send_unauthenticated(s, rq, c, ctype);
 
     enum MHD_Result ret;
     gql_result res = {.body = GQL_BUF_INIT};

@@ -15,7 +15,8 @@
  * and a GraphQL error body), except an operation whose root fields are all in
  * http_app.anonymous_fields (e.g. the `login` mutation), which runs with the
  * anonymous context. An anonymous request whose document does not parse or
- * validate is also 401: validation messages would describe the schema.
+ * validate is also 401 (validation messages would describe the schema), and
+ * so is one whose query text exceeds 4 KiB (refused before any parsing).
  *
  * Choices the daemon's users see (tests/http/test_http.c pins each one):
  *   - Status codes are those of the GraphQL-over-HTTP draft of May 2025

@@ -819,6 +819,25 @@ TEST(anonymous_fragment_bomb_is_401_without_walking_it_all)
     server_stop(&s);
 }
 
+TEST(anonymous_long_document_is_401_even_if_it_only_logs_in)
+{
+    server s;
+    if (!server_start(&s)) {
+        TEST_FAIL_("setup failed");
+        return;
+    }
+    static const char *const h[] = {"Content-Type: application/json", NULL};
+    char body[8192];
+    snprintf(body, sizeof body,
+             "{\"query\":\"mutation { login(name: \\\"a\\\", password: \\\"b\\\") } #%05000d\"}",
+             0);
+    resp r = request(&s, "POST", "/graphql", h, body);
+    CHECK_INT(r.status, 401);
+    CHECK_INT(s.app->anonymous_begun, 0);
+    resp_free(&r);
+    server_stop(&s);
+}
+
 TEST(anonymous_invalid_document_is_401_not_a_validation_error)
 {
     server s;
