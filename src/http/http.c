@@ -736,6 +736,12 @@ static enum MHD_Result serve_metrics(http_server *s, http_req *rq, struct MHD_Co
     pthread_mutex_unlock(&s->lock);
     gql_buf b = GQL_BUF_INIT;
     http_metrics_write(&s->metrics, in_flight, &b);
+    gql_buf_printf(&b,
+                   "# HELP epfiot_graphql_cache_hits_total Requests whose document was "
+                   "already prepared.\n"
+                   "# TYPE epfiot_graphql_cache_hits_total counter\n"
+                   "epfiot_graphql_cache_hits_total %zu\n",
+                   gql_cache_hits(s->cache));
     if (s->app.metrics)
         s->app.metrics(s->app.ud, &b);
     return send_response(s, rq, c, MHD_HTTP_OK,

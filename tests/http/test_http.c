@@ -1659,7 +1659,26 @@ TEST(metrics_count_requests_latencies_errors_and_application_metrics)
     CHECK_CONTAINS(r.body.data,
                    "epfiot_http_request_duration_seconds_bucket{path=\"/graphql\",le=\"+Inf\"} 2");
     CHECK_CONTAINS(r.body.data, "epfiot_graphql_errors_total 1\n");
+    CHECK_CONTAINS(r.body.data, "epfiot_graphql_cache_hits_total 0\n");
     CHECK_CONTAINS(r.body.data, "testapp_things 7\n");
+    resp_free(&r);
+    server_stop(&s);
+}
+
+TEST(metrics_count_document_cache_hits)
+{
+    server s;
+    if (!server_start(&s)) {
+        TEST_FAIL_("setup failed");
+        return;
+    }
+    for (int i = 0; i < 3; i++) {
+        resp r = post_gql(&s, "{\"query\":\"{ me }\"}");
+        resp_free(&r);
+    }
+    static const char *const auth[] = {"Authorization: Bearer " TESTAPP_TOKEN, NULL};
+    resp r = request(&s, "GET", "/metrics", auth, NULL);
+    CHECK_CONTAINS(r.body.data, "epfiot_graphql_cache_hits_total 2\n");
     resp_free(&r);
     server_stop(&s);
 }
