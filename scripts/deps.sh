@@ -11,7 +11,7 @@ EPFIOT_APT_PACKAGES=(
   clang libclang-rt-14-dev
   # libraries
   libjansson-dev libcbor-dev libsqlite3-dev libsodium-dev libvirt-dev libxml2-dev
-  libmicrohttpd-dev libinih-dev libcrypt-dev libcurl4-gnutls-dev
+  libmicrohttpd-dev libinih-dev libcrypt-dev libcurl4-gnutls-dev libcoap3-dev
   # test and benchmark tools
   gnutls-bin wrk
   # test tools: graphql-js (the GraphQL reference) is installed from npm at test time
