@@ -1586,6 +1586,21 @@ TEST(logout_ends_the_session_and_clears_the_cookie)
     server_stop(&s);
 }
 
+TEST(logout_without_a_session_still_clears_the_cookie)
+{
+    server s;
+    if (!server_start(&s)) {
+        TEST_FAIL_("setup failed");
+        return;
+    }
+    resp r = request(&s, "POST", "/logout", login_json, "{}");
+    CHECK_INT(r.status, 200);
+    CHECK_STR(s.app->last_logout, "");
+    CHECK_CONTAINS(resp_header(&r, "Set-Cookie"), "Max-Age=0");
+    resp_free(&r);
+    server_stop(&s);
+}
+
 TEST(logout_by_form_post_is_refused)
 {
     server s;
@@ -1615,6 +1630,26 @@ TEST(healthz_answers_ok_without_credentials)
     CHECK_INT(r.status, 200);
     CHECK_STR(r.body.data, "ok\n");
     resp_free(&r);
+    server_stop(&s);
+}
+
+TEST(healthz_answers_head_without_a_body)
+{
+    server s;
+    if (!server_start(&s)) {
+        TEST_FAIL_("setup failed");
+        return;
+    }
+    char url[128];
+    snprintf(url, sizeof url, "%s/healthz", s.base);
+    CURL *c = curl_easy_init();
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    req_opts o = {.curl = c};
+    resp r = request_opts(url, &o);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(r.body.len, 0);
+    resp_free(&r);
+    curl_easy_cleanup(c);
     server_stop(&s);
 }
 
