@@ -186,14 +186,8 @@ void gql_buf_json_cstr(gql_buf *b, const char *s)
     gql_buf_json_string(b, s, strlen(s));
 }
 
-void gql_buf_json_int(gql_buf *b, int64_t v)
-{
-    char tmp[24];
-    int n = snprintf(tmp, sizeof tmp, "%lld", (long long)v);
-    gql_buf_put(b, tmp, (size_t)n);
-}
-
-void gql_buf_json_double(gql_buf *b, double v)
+/* The general case: shortest round-tripping digits by trying precisions. */
+static void json_double_slow(gql_buf *b, double v)
 {
     if (!isfinite(v)) {
         gql_buf_puts(b, "null");
@@ -252,4 +246,85 @@ void gql_buf_json_double(gql_buf *b, double v)
                               abs(n - 1));
     }
     gql_buf_put(b, out, o);
+}
+
+static bool is_integral(double d)
+{
+    return isfinite(d) && floor(d) == d;
+}
+
+/* Decimal text of an integer without going through printf, which costs
+ * more than the rest of writing a small field. Returns the length. */
+static size_t format_int(char *buf, int64_t v)
+{
+    char tmp[24];
+    size_t n = 0, o = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        buf[o++] = '-';
+    while (n)
+        buf[o++] = tmp[--n];
+    return o;
+}
+
+void gql_buf_json_int(gql_buf *out, int64_t v)
+{
+    char tmp[24];
+    gql_buf_put(out, tmp, format_int(tmp, v));
+}
+
+/* A finite double as JavaScript prints it. json_double_slow searches
+ * for the shortest round-tripping form with up to 17 snprintf/strtod
+ * rounds, which dominated the time of list-heavy responses. Most result
+ * numbers are integers or have a few decimals; those are settled here
+ * with integer arithmetic: the first k for which round(d * 10^k) / 10^k
+ * gives d back is the fewest decimals that read back exactly, which (for
+ * magnitudes JavaScript prints without an exponent) is the shortest form.
+ * Division by an exact power of ten is correctly rounded, so the test is
+ * exactly "strtod of this text is d". Anything else goes the slow way. */
+void gql_buf_json_double(gql_buf *out, double d)
+{
+    static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+    if (is_integral(d) && fabs(d) < 9007199254740992.0) {
+        gql_buf_json_int(out, (int64_t)d);
+        return;
+    }
+    double m = fabs(d);
+    if (m >= 1e-4 && m < 1e9) {
+        /* up to 15 significant digits, where m * 10^k is exact enough for
+         * llround to find the nearest candidate */
+        for (int k = 1; k <= 8 && m * p10[k] < 1e15; k++) {
+            long long n = llround(m * p10[k]);
+            if ((double)n / p10[k] != m)
+                continue;
+            char digits[24], tmp[40];
+            int nd = (int)format_int(digits, n);
+            size_t o = 0;
+            if (d < 0)
+                tmp[o++] = '-';
+            if (nd <= k) {
+                tmp[o++] = '0';
+                tmp[o++] = '.';
+                for (int i = nd; i < k; i++)
+                    tmp[o++] = '0';
+                memcpy(tmp + o, digits, (size_t)nd);
+                o += (size_t)nd;
+            } else {
+                memcpy(tmp + o, digits, (size_t)(nd - k));
+                o += (size_t)(nd - k);
+                tmp[o++] = '.';
+                memcpy(tmp + o, digits + nd - k, (size_t)k);
+                o += (size_t)k;
+            }
+            while (tmp[o - 1] == '0')
+                o--;
+            gql_buf_put(out, tmp, o);
+            return;
+        }
+    }
+    json_double_slow(out, d);
 }

@@ -704,82 +704,6 @@ static bool is_integral(double d)
     return isfinite(d) && floor(d) == d;
 }
 
-/* Decimal text of an integer without going through printf, which costs
- * more than the rest of writing a small field. Returns the length. */
-static size_t format_int(char *buf, int64_t v)
-{
-    char tmp[24];
-    size_t n = 0, o = 0;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        buf[o++] = '-';
-    while (n)
-        buf[o++] = tmp[--n];
-    return o;
-}
-
-static void write_int(gql_buf *out, int64_t v)
-{
-    char tmp[24];
-    gql_buf_put(out, tmp, format_int(tmp, v));
-}
-
-/* A finite double as JavaScript prints it. gql_buf_json_double searches
- * for the shortest round-tripping form with up to 17 snprintf/strtod
- * rounds, which dominated the time of list-heavy responses. Most result
- * numbers are integers or have a few decimals; those are settled here
- * with integer arithmetic: the first k for which round(d * 10^k) / 10^k
- * gives d back is the fewest decimals that read back exactly, which (for
- * magnitudes JavaScript prints without an exponent) is the shortest form.
- * Division by an exact power of ten is correctly rounded, so the test is
- * exactly "strtod of this text is d". Anything else goes the slow way. */
-static void write_double(gql_buf *out, double d)
-{
-    static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
-    if (is_integral(d) && fabs(d) < 9007199254740992.0) {
-        write_int(out, (int64_t)d);
-        return;
-    }
-    double m = fabs(d);
-    if (m >= 1e-4 && m < 1e9) {
-        /* up to 15 significant digits, where m * 10^k is exact enough for
-         * llround to find the nearest candidate */
-        for (int k = 1; k <= 8 && m * p10[k] < 1e15; k++) {
-            long long n = llround(m * p10[k]);
-            if ((double)n / p10[k] != m)
-                continue;
-            char digits[24], tmp[40];
-            int nd = (int)format_int(digits, n);
-            size_t o = 0;
-            if (d < 0)
-                tmp[o++] = '-';
-            if (nd <= k) {
-                tmp[o++] = '0';
-                tmp[o++] = '.';
-                for (int i = nd; i < k; i++)
-                    tmp[o++] = '0';
-                memcpy(tmp + o, digits, (size_t)nd);
-                o += (size_t)nd;
-            } else {
-                memcpy(tmp + o, digits, (size_t)(nd - k));
-                o += (size_t)(nd - k);
-                tmp[o++] = '.';
-                memcpy(tmp + o, digits + nd - k, (size_t)k);
-                o += (size_t)k;
-            }
-            while (tmp[o - 1] == '0')
-                o--;
-            gql_buf_put(out, tmp, o);
-            return;
-        }
-    }
-    gql_buf_json_double(out, d);
-}
-
 /* coerceOutputValue of the built-in scalars and enums; custom scalars
  * through their serialize callback. Writes the value or returns false with
  * a field error recorded. */
@@ -807,7 +731,7 @@ static bool serialize_leaf(gql_exec *ex, const gql_type *t, const xfield *f, gql
         switch (rv.kind) {
         case GQL_RV_INT:
             if (rv.u.i >= INT32_MIN && rv.u.i <= INT32_MAX) {
-                write_int(out, rv.u.i);
+                gql_buf_json_int(out, rv.u.i);
                 return true;
             }
             goto int_range;
@@ -830,7 +754,7 @@ static bool serialize_leaf(gql_exec *ex, const gql_type *t, const xfield *f, gql
             goto int_nonint;
         if (d > INT32_MAX || d < INT32_MIN)
             goto int_range;
-        write_int(out, (int64_t)d);
+        gql_buf_json_int(out, (int64_t)d);
         return true;
     int_range:
         field_error(ex, f, NULL, "Int cannot represent non 32-bit signed integer value: %s",
@@ -843,7 +767,7 @@ static bool serialize_leaf(gql_exec *ex, const gql_type *t, const xfield *f, gql
     case GQL_SCALAR_FLOAT:
         switch (rv.kind) {
         case GQL_RV_INT:
-            write_int(out, rv.u.i);
+            gql_buf_json_int(out, rv.u.i);
             return true;
         case GQL_RV_BOOLEAN:
             gql_buf_putc(out, rv.u.b ? '1' : '0');
@@ -863,7 +787,7 @@ static bool serialize_leaf(gql_exec *ex, const gql_type *t, const xfield *f, gql
                         inspect(ex, orig, info));
             return false;
         }
-        write_double(out, d);
+        gql_buf_json_double(out, d);
         return true;
     case GQL_SCALAR_STRING:
         switch (rv.kind) {
@@ -875,13 +799,13 @@ static bool serialize_leaf(gql_exec *ex, const gql_type *t, const xfield *f, gql
             return true;
         case GQL_RV_INT:
             gql_buf_putc(out, '"');
-            write_int(out, rv.u.i);
+            gql_buf_json_int(out, rv.u.i);
             gql_buf_putc(out, '"');
             return true;
         case GQL_RV_FLOAT:
             if (isfinite(rv.u.f)) {
                 gql_buf_putc(out, '"');
-                write_double(out, rv.u.f);
+                gql_buf_json_double(out, rv.u.f);
                 gql_buf_putc(out, '"');
                 return true;
             }
@@ -918,13 +842,13 @@ static bool serialize_leaf(gql_exec *ex, const gql_type *t, const xfield *f, gql
             return true;
         case GQL_RV_INT:
             gql_buf_putc(out, '"');
-            write_int(out, rv.u.i);
+            gql_buf_json_int(out, rv.u.i);
             gql_buf_putc(out, '"');
             return true;
         case GQL_RV_FLOAT:
             if (is_integral(rv.u.f)) {
                 gql_buf_putc(out, '"');
-                write_double(out, rv.u.f);
+                gql_buf_json_double(out, rv.u.f);
                 gql_buf_putc(out, '"');
                 return true;
             }
@@ -954,11 +878,11 @@ static bool serialize_leaf(gql_exec *ex, const gql_type *t, const xfield *f, gql
     }
     switch (orig->kind) {
     case GQL_RV_INT:
-        write_int(out, orig->u.i);
+        gql_buf_json_int(out, orig->u.i);
         return true;
     case GQL_RV_FLOAT:
         if (isfinite(orig->u.f))
-            write_double(out, orig->u.f);
+            gql_buf_json_double(out, orig->u.f);
         else
             gql_buf_json_double(out, orig->u.f);
         return true;
