@@ -659,6 +659,19 @@ core_code core_vm_delete(core_call *k, int64_t user_id, int64_t vm_id)
 
 /* ---- Devices ------------------------------------------------------------ */
 
+/* Port order (then IDs): the first scan of a host numbers its devices the
+ * same way every time, whatever order the hypervisor lists them in. */
+static int usb_cmp(const void *pa, const void *pb)
+{
+    const drv_usb *a = pa, *b = pb;
+    int c = strcmp(a->port ? a->port : "", b->port ? b->port : "");
+    if (c)
+        return c;
+    if (a->vendor != b->vendor)
+        return a->vendor < b->vendor ? -1 : 1;
+    return a->product < b->product ? -1 : a->product > b->product;
+}
+
 static void rescan(core_call *k)
 {
     drv_usb *usb = NULL;
@@ -670,6 +683,8 @@ static void rescan(core_call *k)
         core_log(k->c, CORE_LOG_WARN, "USB scan failed: %s", drv_errmsg(k->c->d));
         return;
     }
+    if (n > 1)
+        qsort(usb, n, sizeof *usb, usb_cmp);
     if (store_tx_begin(k->st) != STORE_OK)
         goto out;
     store_status rc = store_dev_mark_all_absent(k->st);
