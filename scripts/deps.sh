@@ -13,7 +13,7 @@ EPFIOT_APT_PACKAGES=(
   libjansson-dev libcbor-dev libsqlite3-dev libsodium-dev libvirt-dev libxml2-dev
   libmicrohttpd-dev libinih-dev libcrypt-dev libcurl4-gnutls-dev libcoap3-dev
   # test and benchmark tools
-  gnutls-bin wrk
+  gnutls-bin wrk chromium
   # test tools: graphql-js (the GraphQL reference) is installed from npm at test time
   nodejs npm
 )
