@@ -673,6 +673,15 @@ TEST(executable_definitions_are_rejected)
                  "contain executable definitions.");
 }
 
+/* Deliberate difference: graphql-js 17's validateSchema throws "Expected
+ * Query to be a GraphQL leaf type." on a default for a non-input type; the
+ * type error is the useful report. */
+TEST(default_value_of_non_input_argument_reports_only_the_type_error)
+{
+    CHECK_ERRORS("type Query { f(x: Query = 1): Int }",
+                 "1:19: The type of Query.f(x:) must be Input Type but got: Query.");
+}
+
 TEST(errors_may_be_omitted)
 {
     CHECK(gql_schema_build("type Query {", 12, NULL) == NULL);
