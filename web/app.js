@@ -1,0 +1,477 @@
+// app.js -- the EPFIOT web console: login, the tenant's dashboard (VMs, USB
+// devices, things, quotas) and the admin pages (users, all VMs, host).
+//
+// One page, two hash routes (#/ and #/admin). State is whatever the last
+// GraphQL poll returned: the page asks every POLL_MS (and at once after each
+// action or when the tab comes back into view) and stops asking while the
+// tab is hidden, so VM power states and thing bootstrap states follow the
+// server without a reload. A section is redrawn only when its data changed,
+// so a half-typed value in a row is not wiped by a poll that changed nothing.
+//
+// Errors: each form and each row has an error slot keyed by what caused it
+// ("create-vm", "vm:12", "dev:3", ...); an API error lands in that slot with
+// its message and code and stays until the next attempt of the same action.
+import { gql, login, logout, ApiError, AuthError } from './api.js';
+import { h, clear, formValues, fmtMiB, fmtTime } from './dom.js';
+
+const POLL_MS = 3000;
+
+const DASH_QUERY = `query Dashboard {
+  me { id name role quota { vms vcpus memory devices } usage { vms vcpus memory devices } }
+  getVms { id name base state ip vcpu memory pendingChanges configUser owner { id name }
+           dev { id info vendorId productId } things { id name state } }
+  getUsb { id bus device info vendorId productId serial port present vm { id name owner { name } } }
+  getThings { id name info state endpoint lastBootstrapAt lastError vm { id name } }
+  images { name format capacity }
+}`;
+
+const ADMIN_QUERY = `query Admin {
+  host { virtualization cpus memory freeMemory warning }
+  getUsers { id name role createdAt quota { vms vcpus memory devices } usage { vms vcpus memory devices } }
+}`;
+
+const st = {
+  me: null,
+  dash: null,
+  admin: null,
+  drawn: {}, // section -> JSON of the data it was last drawn from
+  errors: new Map(),
+  timer: null,
+  busy: false,
+};
+
+const $ = (id) => document.getElementById(id);
+
+/* ---------------------------------------------------------------- errors */
+
+function errText(e) {
+  return e.code && !['LOGIN', 'NETWORK', 'HTTP'].includes(e.code) ? `${e.message} (${e.code})` : e.message;
+}
+
+function errSlot(key) {
+  return h('p', { class: 'err', role: 'alert', dataset: { err: key } }, st.errors.get(key) || '');
+}
+
+// Shows the errors of the static forms (the rows carry their own slots).
+function showFormErrors() {
+  for (const el of document.querySelectorAll('form [data-err]')) {
+    el.textContent = st.errors.get(el.dataset.err) || '';
+  }
+}
+
+function banner(msg) {
+  const b = $('banner');
+  b.textContent = msg || '';
+  b.hidden = !msg;
+}
+
+// Runs one user action; its error goes to slot `key`, then the page refreshes.
+async function act(key, fn) {
+  st.errors.delete(key);
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof AuthError) return showLogin(e.message);
+    st.errors.set(key, e instanceof ApiError ? errText(e) : String(e));
+  }
+  st.drawn = {};
+  showFormErrors();
+  await refresh();
+}
+
+/* ----------------------------------------------------------------- login */
+
+function showLogin(msg) {
+  stopPolling();
+  st.me = null;
+  st.dash = st.admin = null;
+  st.drawn = {};
+  for (const id of ['dash-view', 'admin-view', 'nav', 'logout']) $(id).hidden = true;
+  $('who').textContent = '';
+  $('login-view').hidden = false;
+  if (msg && msg !== 'not logged in') st.errors.set('login', msg);
+  showFormErrors();
+}
+
+async function onLogin(ev) {
+  ev.preventDefault();
+  const f = formValues(ev.target);
+  st.errors.delete('login');
+  try {
+    await login(f.name, f.password);
+  } catch (e) {
+    st.errors.set('login', errText(e));
+    showFormErrors();
+    return;
+  }
+  ev.target.reset();
+  showFormErrors();
+  $('login-view').hidden = true;
+  await start();
+}
+
+async function onLogout() {
+  await logout().catch(() => {});
+  showLogin();
+}
+
+/* ---------------------------------------------------------------- routing */
+
+function route() {
+  const admin = location.hash === '#/admin' && st.me && st.me.role === 'ADMIN';
+  $('dash-view').hidden = admin;
+  $('admin-view').hidden = !admin;
+  $('nav-dash').classList.toggle('active', !admin);
+  $('nav-admin').classList.toggle('active', admin);
+  return admin ? 'admin' : 'dash';
+}
+
+/* ---------------------------------------------------------------- polling */
+
+async function refresh() {
+  if (!st.me || st.busy) return;
+  st.busy = true;
+  try {
+    st.dash = await gql(DASH_QUERY);
+    st.me = st.dash.me;
+    if (route() === 'admin') st.admin = await gql(ADMIN_QUERY);
+    banner('');
+    draw();
+    $('live').textContent = `updated ${new Date().toLocaleTimeString()}`;
+  } catch (e) {
+    if (e instanceof AuthError) { st.busy = false; return showLogin(e.message); }
+    banner(`cannot refresh: ${errText(e)}`);
+  } finally {
+    st.busy = false;
+  }
+}
+
+function startPolling() {
+  stopPolling();
+  st.timer = setInterval(() => { if (!document.hidden) refresh(); }, POLL_MS);
+}
+
+function stopPolling() {
+  if (st.timer) clearInterval(st.timer);
+  st.timer = null;
+}
+
+async function start() {
+  try {
+    const d = await gql('{ me { id name role } }');
+    st.me = d.me;
+  } catch (e) {
+    if (e instanceof AuthError) return showLogin();
+    banner(`cannot reach the API: ${errText(e)}`);
+    return;
+  }
+  $('login-view').hidden = true;
+  $('nav').hidden = false;
+  $('logout').hidden = false;
+  $('nav-admin').hidden = st.me.role !== 'ADMIN';
+  $('who').textContent = `${st.me.name}${st.me.role === 'ADMIN' ? ' (admin)' : ''}`;
+  st.drawn = {};
+  route();
+  await refresh();
+  startPolling();
+}
+
+/* ---------------------------------------------------------------- drawing */
+
+// Redraws section `name` with fn(data) only when data changed.
+function section(name, data, fn) {
+  const key = JSON.stringify(data) + JSON.stringify([...st.errors]);
+  if (st.drawn[name] === key) return;
+  st.drawn[name] = key;
+  fn(data);
+}
+
+function draw() {
+  const d = st.dash;
+  const mine = d.getVms.filter((v) => v && v.owner && v.owner.id === d.me.id);
+  section('quota', d.me, drawQuota);
+  section('images', d.images, drawImages);
+  section('servers', mine, drawServerChoice);
+  section('vms', { mine, things: d.getThings }, drawVms);
+  section('devices', { usb: d.getUsb, mine }, drawDevices);
+  section('things', { things: d.getThings, mine }, drawThings);
+  if (st.admin && route() === 'admin') {
+    section('host', { host: st.admin.host, vms: d.getVms }, drawHost);
+    section('users', st.admin.getUsers, drawUsers);
+    section('all-vms', d.getVms, drawAllVms);
+  }
+  showFormErrors();
+}
+
+function bar(label, used, limit, fmt = (x) => x) {
+  const unlimited = limit === null || limit === undefined || limit < 0;
+  const pct = unlimited ? 0 : limit === 0 ? 100 : Math.min(100, Math.round((100 * used) / limit));
+  return h('div', { class: 'bar-row', dataset: { bar: label } },
+    h('span', { class: 'bar-label' }, label),
+    h('div', { class: `bar${pct >= 90 ? ' hot' : ''}`, role: 'meter', 'aria-valuenow': used, 'aria-valuemax': unlimited ? null : limit },
+      h('div', { class: 'fill', style: `width:${pct}%` })),
+    h('span', { class: 'bar-value' }, unlimited ? `${fmt(used)} (no limit)` : `${fmt(used)} of ${fmt(limit)}`));
+}
+
+function drawQuota(me) {
+  const q = me.quota || {};
+  const u = me.usage || { vms: 0, vcpus: 0, memory: 0, devices: 0 };
+  clear($('quota')).append(
+    bar('VMs', u.vms, q.vms), bar('vCPUs', u.vcpus, q.vcpus),
+    bar('Memory', u.memory, q.memory, fmtMiB), bar('USB devices', u.devices, q.devices));
+}
+
+// Replaces a select's options only when they differ (keeps the selection).
+function setOptions(sel, opts) {
+  const now = [...sel.options].map((o) => `${o.value}=${o.textContent}`).join('|');
+  if (now === opts.map(([v, t]) => `${v}=${t}`).join('|')) return;
+  const keep = sel.value;
+  clear(sel).append(...opts.map(([v, t]) => h('option', { value: v }, t)));
+  if (opts.some(([v]) => v === keep)) sel.value = keep;
+}
+
+function drawImages(images) {
+  setOptions($('base-select'), images.map((i) => [i.name, `${i.name}${i.capacity ? ` (${fmtMiB(Math.round(i.capacity / 1048576))})` : ''}`]));
+}
+
+function drawServerChoice(mine) {
+  setOptions($('thing-server'), mine.map((v) => [v.id, v.name]));
+}
+
+const vmChoice = (mine, name) => h('select', { name, 'aria-label': 'VM' }, mine.map((v) => h('option', { value: v.id }, v.name)));
+
+function stateBadge(s) {
+  return h('span', { class: `state s-${(s || 'unknown').toLowerCase()}`, dataset: { state: s || '' } }, s || '?');
+}
+
+function vmCard(v) {
+  const key = `vm:${v.id}`;
+  const running = v.state === 'RUNNING';
+  const btn = (label, fn, enabled = true) =>
+    h('button', { type: 'button', disabled: !enabled, onclick: () => act(key, fn) }, label);
+  const resize = h('form', {
+    class: 'inline-form',
+    onsubmit: (ev) => {
+      ev.preventDefault();
+      const f = formValues(ev.target);
+      act(key, () => gql('mutation($vm:VmInput!){updateVm(vm:$vm){id}}',
+        { vm: { id: v.id, name: v.name, base: v.base, vcpu: Number(f.vcpu), memory: Number(f.memory) } }));
+    },
+  },
+  h('label', {}, 'vCPUs ', h('input', { name: 'vcpu', type: 'number', min: 1, value: v.vcpu, required: true })),
+  h('label', {}, 'MiB ', h('input', { name: 'memory', type: 'number', min: 64, step: 64, value: v.memory, required: true })),
+  h('button', { type: 'submit' }, 'Resize'));
+  return h('article', { class: 'vm', dataset: { vm: v.name, id: v.id } },
+    h('header', {}, h('h3', {}, v.name), stateBadge(v.state)),
+    h('dl', {},
+      h('dt', {}, 'IP'), h('dd', { class: 'ip' }, v.ip || '—'),
+      h('dt', {}, 'Image'), h('dd', {}, v.base),
+      h('dt', {}, 'vCPUs'), h('dd', { class: 'vcpu' }, v.vcpu),
+      h('dt', {}, 'Memory'), h('dd', { class: 'memory' }, fmtMiB(v.memory)),
+      h('dt', {}, 'Devices'), h('dd', { class: 'devs' }, v.dev && v.dev.length ? v.dev.map((x) => x.info || `${x.vendorId}:${x.productId}`).join(', ') : 'none'),
+      h('dt', {}, 'Things'), h('dd', { class: 'vm-things' }, v.things && v.things.length ? v.things.map((t) => t.name).join(', ') : 'none'),
+      v.pendingChanges && v.pendingChanges.length
+        ? [h('dt', {}, 'Pending'), h('dd', {}, `${v.pendingChanges.join(', ')} (next boot)`)] : null),
+    h('div', { class: 'actions' },
+      btn('Power on', () => gql('mutation($id:ID!){powerON(vmID:$id){id state}}', { id: v.id }), !running),
+      btn('Power off', () => gql('mutation($id:ID!){powerOFF(vmID:$id){id state}}', { id: v.id }), running),
+      btn('Force off', () => gql('mutation($id:ID!){forceOFF(vmID:$id)}', { id: v.id }), v.state !== 'POWEROFF'),
+      h('button', {
+        type: 'button',
+        class: 'danger',
+        onclick: () => {
+          if (!confirm(`Destroy VM ${v.name} and its disk?`)) return;
+          act(key, () => gql(`mutation($id:ID!){${running ? 'forceDestroyVM' : 'destroyVM'}(vmID:$id)}`, { id: v.id }));
+        },
+      }, 'Destroy')),
+    resize,
+    errSlot(key));
+}
+
+function drawVms({ mine }) {
+  const box = clear($('vms'));
+  if (!mine.length) box.append(h('p', { class: 'empty' }, 'No VMs yet.'));
+  box.append(...mine.map(vmCard));
+}
+
+function drawDevices({ usb, mine }) {
+  const t = clear($('devices'));
+  t.append(h('thead', {}, h('tr', {}, ['Device', 'ID', 'Port', 'Held by', ''].map((x) => h('th', {}, x)))));
+  const rows = usb.filter(Boolean).map((d) => {
+    const key = `dev:${d.id}`;
+    const held = d.vm;
+    const mineHeld = held && mine.some((v) => v.id === held.id);
+    const action = mineHeld
+      ? h('button', { type: 'button', onclick: () => act(key, () => gql('mutation($d:ID!,$v:ID!){detachDevice(devID:$d,vmID:$v)}', { d: d.id, v: held.id })) }, 'Detach')
+      : mine.length
+        ? h('form', {
+          class: 'inline-form',
+          onsubmit: (ev) => {
+            ev.preventDefault();
+            const vm = formValues(ev.target).vm;
+            act(key, () => gql('mutation($d:ID!,$v:ID!){attachDevice(devID:$d,vmID:$v)}', { d: d.id, v: vm }));
+          },
+        }, vmChoice(mine, 'vm'), h('button', { type: 'submit' }, 'Attach'))
+        : null;
+    return h('tr', { dataset: { dev: d.id } },
+      h('td', { 'data-label': 'Device' }, d.info || d.device, d.present === false ? h('span', { class: 'muted' }, ' (unplugged)') : null),
+      h('td', { 'data-label': 'ID' }, `${d.vendorId || '?'}:${d.productId || '?'}`),
+      h('td', { 'data-label': 'Port' }, d.port || '—'),
+      h('td', { 'data-label': 'Held by', class: 'holder' }, held ? `${held.name}${held.owner ? ` (${held.owner.name})` : ''}` : 'free'),
+      h('td', {}, action, errSlot(key)));
+  });
+  t.append(h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No USB devices on this host.'))));
+}
+
+function drawThings({ things, mine }) {
+  const t = clear($('things'));
+  t.append(h('thead', {}, h('tr', {}, ['Thing', 'State', 'VM', 'Last bootstrap', 'Error', ''].map((x) => h('th', {}, x)))));
+  const rows = things.filter(Boolean).map((th) => {
+    const key = `thing:${th.id}`;
+    const link = mine.length ? h('form', {
+      class: 'inline-form',
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        const vm = formValues(ev.target).vm;
+        act(key, () => gql('mutation($t:ID!,$v:ID!){attachThing(thingID:$t,vmID:$v)}', { t: th.id, v: vm }));
+      },
+    }, vmChoice(mine, 'vm'), h('button', { type: 'submit' }, 'Link')) : null;
+    return h('tr', { dataset: { thing: th.name } },
+      h('td', { 'data-label': 'Thing' }, h('strong', {}, th.name), th.info ? h('div', { class: 'muted' }, th.info) : null),
+      h('td', { 'data-label': 'State' }, stateBadge(th.state)),
+      h('td', { 'data-label': 'VM' }, th.vm ? th.vm.name : '—'),
+      h('td', { 'data-label': 'Last bootstrap' }, fmtTime(th.lastBootstrapAt)),
+      h('td', { 'data-label': 'Error', class: th.lastError ? 'err-cell' : '' }, th.lastError || '—'),
+      h('td', {}, link, errSlot(key)));
+  });
+  t.append(h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 6, class: 'empty' }, 'No things yet.'))));
+}
+
+/* ------------------------------------------------------------------ admin */
+
+function drawHost({ host, vms }) {
+  const vcpus = vms.reduce((a, v) => a + (v ? v.vcpu : 0), 0);
+  const mem = vms.reduce((a, v) => a + (v ? v.memory : 0), 0);
+  const running = vms.filter((v) => v && v.state === 'RUNNING');
+  clear($('host')).append(
+    h('p', {}, `${host.virtualization} · ${host.cpus} CPUs · ${fmtMiB(host.memory)} memory, ${fmtMiB(Math.round(host.freeMemory))} free`),
+    host.warning ? h('p', { class: 'warn' }, host.warning) : null,
+    h('div', { class: 'bars' },
+      bar('vCPUs allocated', vcpus, host.cpus),
+      bar('Memory allocated', mem, Math.round(host.memory), fmtMiB),
+      bar('Memory in use', Math.round(host.memory - host.freeMemory), Math.round(host.memory), fmtMiB),
+      bar('VMs running', running.length, vms.length)));
+}
+
+const quotaNum = (s) => (s === '' || s === undefined ? null : Number(s));
+
+function userRow(u) {
+  const key = `user:${u.id}`;
+  const q = u.quota || {};
+  const us = u.usage || {};
+  const qfield = (name, label) => h('label', {}, `${label} `,
+    h('input', { name, type: 'number', min: -1, value: q[name] ?? '', placeholder: '∞' }),
+    h('span', { class: 'muted' }, ` uses ${name === 'memory' ? fmtMiB(us[name] || 0) : us[name] || 0}`));
+  return h('article', { class: 'user', dataset: { user: u.name } },
+    h('header', {}, h('h3', {}, u.name), h('span', { class: 'role' }, u.role)),
+    h('form', {
+      class: 'inline-form quota-form',
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        const f = formValues(ev.target);
+        act(key, () => gql('mutation($u:ID!,$q:QuotaInput!){setQuota(userID:$u,quota:$q){vms}}', {
+          u: u.id, q: { vms: quotaNum(f.vms), vcpus: quotaNum(f.vcpus), memory: quotaNum(f.memory), devices: quotaNum(f.devices) },
+        }));
+      },
+    }, qfield('vms', 'VMs'), qfield('vcpus', 'vCPUs'), qfield('memory', 'MiB'), qfield('devices', 'USB'),
+    h('button', { type: 'submit' }, 'Save quotas')),
+    h('form', {
+      class: 'inline-form',
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        const pw = formValues(ev.target).password;
+        act(key, () => gql('mutation($u:ID!,$p:String!){setPassword(userID:$u,newPassword:$p)}', { u: u.id, p: pw }));
+      },
+    }, h('label', {}, 'New password ', h('input', { name: 'password', type: 'password', required: true, autocomplete: 'new-password' })),
+    h('button', { type: 'submit' }, 'Reset password')),
+    u.id === st.me.id ? null : h('button', {
+      type: 'button',
+      class: 'danger',
+      onclick: () => {
+        if (!confirm(`Delete user ${u.name} with all their VMs and things?`)) return;
+        act(key, () => gql('mutation($u:ID!){deleteUser(id:$u)}', { u: u.id }));
+      },
+    }, 'Delete user'),
+    errSlot(key));
+}
+
+function drawUsers(users) {
+  clear($('users')).append(...users.filter(Boolean).map(userRow));
+}
+
+function drawAllVms(vms) {
+  const t = clear($('all-vms'));
+  t.append(h('thead', {}, h('tr', {}, ['VM', 'Owner', 'State', 'IP', 'vCPUs', 'Memory', ''].map((x) => h('th', {}, x)))));
+  t.append(h('tbody', {}, vms.filter(Boolean).map((v) => {
+    const key = `admin-vm:${v.id}`;
+    return h('tr', { dataset: { vm: v.name } },
+      h('td', { 'data-label': 'VM' }, v.name),
+      h('td', { 'data-label': 'Owner' }, v.owner ? v.owner.name : '?'),
+      h('td', { 'data-label': 'State' }, stateBadge(v.state)),
+      h('td', { 'data-label': 'IP' }, v.ip || '—'),
+      h('td', { 'data-label': 'vCPUs' }, v.vcpu),
+      h('td', { 'data-label': 'Memory' }, fmtMiB(v.memory)),
+      h('td', {}, h('button', {
+        type: 'button',
+        class: 'danger',
+        onclick: () => {
+          if (!confirm(`Delete VM ${v.name} of ${v.owner ? v.owner.name : '?'}?`)) return;
+          act(key, () => gql('mutation($u:ID!,$v:ID!){deleteVm(userID:$u,vmID:$v)}', { u: v.owner.id, v: v.id }));
+        },
+      }, 'Delete'), errSlot(key)));
+  })));
+}
+
+/* ------------------------------------------------------------------ forms */
+
+function onCreateVm(ev) {
+  ev.preventDefault();
+  const f = formValues(ev.target);
+  const vm = { name: f.name, base: f.base, vcpu: Number(f.vcpu), memory: Number(f.memory) };
+  if (f.user || f.password) vm.config = { user: f.user || null, password: f.password || null };
+  act('create-vm', async () => {
+    await gql('mutation($vm:VmInput!){createVm(vm:$vm){id}}', { vm });
+    ev.target.reset();
+  });
+}
+
+function onCreateThing(ev) {
+  ev.preventDefault();
+  const f = formValues(ev.target);
+  act('create-thing', async () => {
+    await gql('mutation($t:ThingInput!){createThing(thing:$t){id}}', { t: { name: f.name, info: f.info || '', server: f.server } });
+    ev.target.reset();
+  });
+}
+
+function onCreateUser(ev) {
+  ev.preventDefault();
+  const f = formValues(ev.target);
+  act('create-user', async () => {
+    await gql('mutation($n:String!,$p:String!,$r:Role){createUser(name:$n,password:$p,role:$r){id}}', { n: f.name, p: f.password, r: f.role });
+    ev.target.reset();
+  });
+}
+
+function init() {
+  $('login-form').addEventListener('submit', onLogin);
+  $('logout').addEventListener('click', onLogout);
+  $('create-vm').addEventListener('submit', onCreateVm);
+  $('create-thing').addEventListener('submit', onCreateThing);
+  $('create-user').addEventListener('submit', onCreateUser);
+  window.addEventListener('hashchange', () => { st.drawn = {}; route(); refresh(); });
+  document.addEventListener('visibilitychange', () => { if (!document.hidden) refresh(); });
+  start();
+}
+
+init();
