@@ -846,6 +846,33 @@ static int bs_free_port(const coap_address_t *a)
     return port;
 }
 
+/* A burst of Bootstrap-Requests (a building powering up) must not overflow
+ * the socket: libcoap reads one datagram per socket per loop turn, and lost
+ * requests wait for the client's retransmission (2-3 s). libcoap 4.3.1 does
+ * not expose an endpoint's descriptor, so find the UDP socket bound to our
+ * port among the process's descriptors and ask for a larger buffer (capped
+ * by net.core.rmem_max; failure only costs speed). */
+static void bs_grow_rcvbuf(int port)
+{
+    for (int fd = 0; fd < 4096; fd++) {
+        struct sockaddr_storage ss;
+        socklen_t len = sizeof ss;
+        int type = 0;
+        socklen_t tl = sizeof type;
+        if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0 || type != SOCK_DGRAM)
+            continue;
+        if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+            continue;
+        int p = ss.ss_family == AF_INET    ? ntohs(((struct sockaddr_in *)&ss)->sin_port)
+                : ss.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+                                           : -1;
+        if (p != port)
+            continue;
+        int size = 4 << 20;
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    }
+}
+
 static int bs_listen(lwm2m_bs_server *srv, int port, coap_proto_t proto, int *bound, char *err,
                      size_t cap)
 {
@@ -871,6 +898,7 @@ static int bs_listen(lwm2m_bs_server *srv, int port, coap_proto_t proto, int *bo
             a.addr.sin.sin_port = htons((uint16_t)p);
         if (coap_new_endpoint(srv->ctx, &a, proto)) {
             *bound = p;
+            bs_grow_rcvbuf(p);
             return 0;
         }
         if (port)
