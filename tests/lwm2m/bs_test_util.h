@@ -59,7 +59,7 @@ typedef struct bt_env {
     lwm2m_bs_server *srv;
 } bt_env;
 
-static int bt_lookup(const char *ep, lwm2m_bs_thing *t, void *user)
+static inline int bt_lookup(const char *ep, lwm2m_bs_thing *t, void *user)
 {
     bt_env *e = user;
     for (int i = 0; i < e->nthings; i++)
@@ -70,7 +70,7 @@ static int bt_lookup(const char *ep, lwm2m_bs_thing *t, void *user)
     return -1;
 }
 
-static int bt_psk(const uint8_t *id, size_t n, uint8_t *key, void *user)
+static inline int bt_psk(const uint8_t *id, size_t n, uint8_t *key, void *user)
 {
     bt_env *e = user;
     for (int i = 0; i < e->npsk; i++)
@@ -81,7 +81,7 @@ static int bt_psk(const uint8_t *id, size_t n, uint8_t *key, void *user)
     return -1;
 }
 
-static void bt_outcome(const lwm2m_bs_outcome *o, void *user)
+static inline void bt_outcome(const lwm2m_bs_outcome *o, void *user)
 {
     bt_env *e = user;
     pthread_mutex_lock(&e->mu);
@@ -98,7 +98,7 @@ static void bt_outcome(const lwm2m_bs_outcome *o, void *user)
     pthread_mutex_unlock(&e->mu);
 }
 
-static void bt_trace_fn(const char *ep, const char *method, const char *path, int cf,
+static inline void bt_trace_fn(const char *ep, const char *method, const char *path, int cf,
                         const uint8_t *payload, size_t len, void *user)
 {
     bt_env *e = user;
@@ -118,7 +118,7 @@ static void bt_trace_fn(const char *ep, const char *method, const char *path, in
 /* The golden files' configuration: NoSec, coap://10.128.0.169:5683,
  * short server id 1, /0/1 and /1/1 (the address is never contacted: tests
  * using it do not register). */
-static lwm2m_bs_thing bt_golden_thing(void)
+static inline lwm2m_bs_thing bt_golden_thing(void)
 {
     lwm2m_bs_thing t;
     lwm2m_bs_thing_init(&t);
@@ -126,13 +126,13 @@ static lwm2m_bs_thing bt_golden_thing(void)
     return t;
 }
 
-static void bt_add(bt_env *e, const char *ep, lwm2m_bs_thing t)
+static inline void bt_add(bt_env *e, const char *ep, lwm2m_bs_thing t)
 {
     e->things[e->nthings].ep = ep;
     e->things[e->nthings++].t = t;
 }
 
-static void bt_start(bt_env *e, lwm2m_bs_config *c)
+static inline void bt_start(bt_env *e, lwm2m_bs_config *c)
 {
     pthread_mutex_init(&e->mu, NULL);
     c->lookup = bt_lookup;
@@ -146,14 +146,14 @@ static void bt_start(bt_env *e, lwm2m_bs_config *c)
         fprintf(stderr, "bs start: %s\n", err);
 }
 
-static void bt_stop(bt_env *e)
+static inline void bt_stop(bt_env *e)
 {
     lwm2m_bs_stop(e->srv);
     e->srv = NULL;
     pthread_mutex_destroy(&e->mu);
 }
 
-static double bt_now(void)
+static inline double bt_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -161,7 +161,7 @@ static double bt_now(void)
 }
 
 /* Number of outcomes with this state for ep (any ep if NULL). */
-static int bt_count(bt_env *e, const char *ep, lwm2m_bs_state st)
+static inline int bt_count(bt_env *e, const char *ep, lwm2m_bs_state st)
 {
     int n = 0;
     pthread_mutex_lock(&e->mu);
@@ -172,7 +172,7 @@ static int bt_count(bt_env *e, const char *ep, lwm2m_bs_state st)
     return n;
 }
 
-static bool bt_wait(bt_env *e, const char *ep, lwm2m_bs_state st, int n, double seconds)
+static inline bool bt_wait(bt_env *e, const char *ep, lwm2m_bs_state st, int n, double seconds)
 {
     double end = bt_now() + seconds;
     while (bt_now() < end) {
@@ -183,12 +183,12 @@ static bool bt_wait(bt_env *e, const char *ep, lwm2m_bs_state st, int n, double 
     return false;
 }
 
-static const bt_record *bt_last(bt_env *e)
+static inline const bt_record *bt_last(bt_env *e)
 {
     return e->nrec ? &e->rec[e->nrec - 1] : NULL;
 }
 
-static lwm2m_sim_opts bt_sim_opts(const bt_env *e, const char *ep)
+static inline lwm2m_sim_opts bt_sim_opts(const bt_env *e, const char *ep)
 {
     lwm2m_sim_opts o;
     lwm2m_sim_opts_init(&o);
@@ -201,7 +201,7 @@ static lwm2m_sim_opts bt_sim_opts(const bt_env *e, const char *ep)
 
 /* ---- raw UDP ---- */
 
-static int bt_udp(void)
+static inline int bt_udp(void)
 {
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET};
@@ -210,7 +210,7 @@ static int bt_udp(void)
     return fd;
 }
 
-static void bt_sendto(int fd, int port, const uint8_t *p, size_t n)
+static inline void bt_sendto(int fd, int port, const uint8_t *p, size_t n)
 {
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -218,7 +218,7 @@ static void bt_sendto(int fd, int port, const uint8_t *p, size_t n)
 }
 
 /* Receives one datagram within ms; returns its length or -1. */
-static ssize_t bt_recv(int fd, uint8_t *buf, size_t cap, int ms)
+static inline ssize_t bt_recv(int fd, uint8_t *buf, size_t cap, int ms)
 {
     struct pollfd p = {.fd = fd, .events = POLLIN};
     if (poll(&p, 1, ms) <= 0)
@@ -227,7 +227,7 @@ static ssize_t bt_recv(int fd, uint8_t *buf, size_t cap, int ms)
 }
 
 /* Builds CON POST /bs?ep=NAME with the given MID and a 2-byte token. */
-static size_t bt_bs_request(uint8_t *out, uint16_t mid, const char *ep)
+static inline size_t bt_bs_request(uint8_t *out, uint16_t mid, const char *ep)
 {
     size_t n = 0, qlen = 3 + strlen(ep);
     out[n++] = 0x42; /* ver 1, CON, TKL 2 */
@@ -255,7 +255,7 @@ static size_t bt_bs_request(uint8_t *out, uint16_t mid, const char *ep)
 }
 
 /* CoAP response code byte as class*100+detail. */
-static int bt_code(const uint8_t *p)
+static inline int bt_code(const uint8_t *p)
 {
     return (p[1] >> 5) * 100 + (p[1] & 0x1f);
 }
