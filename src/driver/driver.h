@@ -120,6 +120,13 @@ typedef struct drv_vm_spec {
     bool uefi;              /* DRV_UNSUPPORTED when no firmware */
     const drv_usb_sel *usb; /* devices to pass through from boot */
     size_t nusb;
+    /* Direct kernel boot, for guests whose disk has no boot loader (the
+     * test guest): names of a kernel and an initramfs in the image pool,
+     * looked up like base_image, and the kernel command line. NULL: the
+     * firmware boots the disk. */
+    const char *kernel_image;
+    const char *initrd_image; /* may be NULL */
+    const char *kernel_args;  /* may be NULL */
 } drv_vm_spec;
 
 typedef enum drv_vm_state {

@@ -1298,6 +1298,25 @@ out:
     return st;
 }
 
+/* The host path of image pool volume `name` (a kernel or initramfs for
+ * direct kernel boot), looked up by name like a base image. NULL name: no
+ * path, DRV_OK. */
+static drv_status lv_boot_file(drv *d, virConnectPtr c, const char *vm, const char *name,
+                               char **path)
+{
+    *path = NULL;
+    if (!name)
+        return DRV_OK;
+    if (!drv_name_valid(name))
+        return drv_seterr(d, DRV_INVALID, "cannot define %s: invalid boot image name", vm);
+    drv_image img = {0};
+    drv_status st = lv_image_find(d, c, name, &img, path);
+    drv_image_clear(&img);
+    if (st == DRV_OK && !*path)
+        st = drv_seterr(d, DRV_ERROR, "cannot define %s: boot image %s has no path", vm, name);
+    return st;
+}
+
 static drv_status lv_define_domain(drv *d, virConnectPtr c, const drv_vm_spec *s, char uuid[37])
 {
     lv_priv *p = lv_p(d);
@@ -1305,6 +1324,14 @@ static drv_status lv_define_domain(drv *d, virConnectPtr c, const drv_vm_spec *s
     if (s->uefi && !p->uefi)
         return drv_seterr(d, DRV_UNSUPPORTED, "cannot define %s: no UEFI firmware on this host",
                           s->domain_name);
+    char *kernel = NULL, *initrd = NULL;
+    drv_status bst = lv_boot_file(d, c, s->domain_name, s->kernel_image, &kernel);
+    if (bst == DRV_OK && s->kernel_image)
+        bst = lv_boot_file(d, c, s->domain_name, s->initrd_image, &initrd);
+    if (bst != DRV_OK) {
+        free(kernel);
+        return bst;
+    }
     dx_usb *usb = calloc(s->nusb + 1, sizeof *usb);
     if (!usb)
         abort();
@@ -1333,6 +1360,9 @@ static drv_status lv_define_domain(drv *d, virConnectPtr c, const drv_vm_spec *s
         .serial_log = log,
         .usb = usb,
         .nusb = s->nusb,
+        .kernel = kernel,
+        .initrd = initrd,
+        .cmdline = kernel ? s->kernel_args : NULL,
     };
     if (st == DRV_OK) {
         char *xml = dx_domain_xml(&model);
@@ -1346,6 +1376,8 @@ static drv_status lv_define_domain(drv *d, virConnectPtr c, const drv_vm_spec *s
         }
     }
     free(usb);
+    free(kernel);
+    free(initrd);
     return st;
 }
 

@@ -78,6 +78,8 @@ typedef struct dx_domain {
     const char *serial_log;  /* console log path on the host; may be NULL */
     const dx_usb *usb;
     size_t nusb;
+    /* Direct kernel boot (host paths of pool volumes); NULL: boot the disk. */
+    const char *kernel, *initrd, *cmdline;
 } dx_domain;
 
 /* The domain document for virDomainDefineXML (malloc'ed). */

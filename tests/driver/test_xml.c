@@ -82,6 +82,17 @@ TEST(domain_uefi_matches_golden)
     check_golden("domain-tcg-uefi.xml", dx_domain_xml(&d));
 }
 
+TEST(domain_with_direct_kernel_boot_matches_golden)
+{
+    dx_domain d = base_domain(DX_VIRT_QEMU);
+    d.kernel = "/var/lib/epfiot/images/test-vmlinux";
+    d.initrd = "/var/lib/epfiot/images/test-initrd";
+    d.cmdline = "console=ttyS0 quiet <&'>";
+    char *xml = dx_domain_xml(&d);
+    CHECK(strstr(xml, "<boot dev=") == NULL);
+    check_golden("domain-tcg-kernel.xml", xml);
+}
+
 TEST(domain_without_headroom_has_plain_vcpu_count)
 {
     dx_domain d = base_domain(DX_VIRT_QEMU);
