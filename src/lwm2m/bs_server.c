@@ -37,6 +37,7 @@
 
 #define BS_MAX_REQS 24
 #define BS_TOKEN_MAX 8
+#define BS_SCAN_MS 10
 
 typedef struct bs_req {
     coap_pdu_code_t method;
@@ -76,6 +77,11 @@ struct lwm2m_bs_server {
     atomic_bool stop;
     atomic_uint active;
     bs_sess *sessions;
+    /* bs_tick walks the sessions only when some wait to start or to be
+     * freed, or every BS_SCAN_MS for deadlines: per packet, a walk over
+     * thousands of sessions would dominate a burst. */
+    unsigned npending, ndone;
+    uint64_t last_scan_ms;
     coap_bin_const_t psk_out; /* key handed to libcoap (it copies it) */
     uint8_t psk_buf[LWM2M_PSK_KEY_MAX];
 };
@@ -328,6 +334,7 @@ static void bs_fail(lwm2m_bs_server *srv, bs_sess *s, int code, const char *fmt,
     va_end(ap);
     lwm2m_bs_step step = s->cur < s->nreqs ? s->reqs[s->cur].step : LWM2M_BS_STEP_DISCOVER;
     s->done = true;
+    srv->ndone++;
     s->token_len = 0;
     bs_report(srv, s, LWM2M_BS_FAILED, step, code, reason);
 }
@@ -515,6 +522,7 @@ static void bs_advance(lwm2m_bs_server *srv, bs_sess *s)
     s->token_len = 0;
     if (s->cur >= s->nreqs) {
         s->done = true;
+        srv->ndone++;
         bs_report(srv, s, LWM2M_BS_BOOTSTRAPPED, LWM2M_BS_STEP_DONE, 204, NULL);
         return;
     }
@@ -733,6 +741,8 @@ static void bs_handle_request(coap_resource_t *res, coap_session_t *cs, const co
     }
     if (old) {
         /* a new request mid-session: cancel the old one (Leshan) */
+        if (old->pending_start)
+            srv->npending--;
         bs_unlink(srv, old);
         bs_sess_free(srv, old);
     }
@@ -757,6 +767,7 @@ static void bs_handle_request(coap_resource_t *res, coap_session_t *cs, const co
     s->version = LWM2M_V1_0;
     s->cf = -1;
     s->pending_start = true;
+    srv->npending++;
     s->next = srv->sessions;
     srv->sessions = s;
     bs_report(srv, s, LWM2M_BS_BOOTSTRAPPING, LWM2M_BS_STEP_REQUEST, 0, NULL);
@@ -793,12 +804,17 @@ static const coap_bin_const_t *bs_psk_cb(coap_bin_const_t *identity, coap_sessio
 static void bs_tick(lwm2m_bs_server *srv)
 {
     uint64_t now = bs_now_ms();
+    if (!srv->npending && !srv->ndone && now - srv->last_scan_ms < BS_SCAN_MS)
+        return;
+    srv->last_scan_ms = now;
     for (bs_sess *s = srv->sessions; s; s = s->next) {
-        if (s->pending_start)
+        if (s->pending_start) {
+            srv->npending--;
             bs_start(srv, s);
-        else if (!s->done && s->token_len && now >= s->deadline_ms)
+        } else if (!s->done && s->token_len && now >= s->deadline_ms) {
             bs_fail(srv, s, 0, "%s %s timed out", lwm2m_bs_step_name(s->reqs[s->cur].step),
                     s->reqs[s->cur].path);
+        }
     }
     for (bs_sess **pp = &srv->sessions; *pp;) {
         bs_sess *s = *pp;
@@ -809,6 +825,7 @@ static void bs_tick(lwm2m_bs_server *srv)
             pp = &s->next;
         }
     }
+    srv->ndone = 0;
 }
 
 static void *bs_thread(void *arg)
@@ -916,7 +933,10 @@ static int bs_setup(lwm2m_bs_server *srv, char *err, size_t cap)
         snprintf(err, cap, "cannot create CoAP context");
         return -1;
     }
-    coap_context_set_max_idle_sessions(srv->ctx, srv->cfg.max_sessions + 64);
+    /* A peer's coap session outlives its bootstrap only as an idle session;
+     * libcoap walks every session on each loop turn, so keep few idle ones
+     * (sessions of running bootstraps are referenced, never idle). */
+    coap_context_set_max_idle_sessions(srv->ctx, 64);
     coap_register_response_handler(srv->ctx, bs_response_handler);
     coap_register_nack_handler(srv->ctx, bs_nack_handler);
     coap_resource_t *r = coap_resource_init(coap_make_str_const("bs"), 0);
