@@ -73,6 +73,11 @@ export async function startDaemon(opts = {}) {
     running.delete(child);
     d.exitCode = code;
     d.signal = signal;
+    // A daemon that dies on its own (a crash, a sanitizer report) shows its
+    // log in the test output: that is the bug report.
+    if (!d.stopping && (code !== 0 || signal)) {
+      process.stderr.write(`epfiotd ${child.pid} died (exit ${code}, signal ${signal}); its log:\n${d.stderr}\n`);
+    }
     res({ code, signal });
   }));
   child.on('error', (e) => { d.stderr += `spawn ${EPFIOTD}: ${e.message}\n`; d.exitCode = -1; });
@@ -93,7 +98,7 @@ export async function startDaemon(opts = {}) {
     await sleep(20);
   }
   d.stop = () => stopDaemon(d);
-  d.kill = async () => { child.kill('SIGKILL'); return d.exited; };
+  d.kill = async () => { d.stopping = true; child.kill('SIGKILL'); return d.exited; };
   d.log = () => d.stderr;
   return d;
 }
@@ -101,6 +106,7 @@ export async function startDaemon(opts = {}) {
 // SIGTERM, then SIGKILL if it has not exited after `ms`.
 export async function stopDaemon(d, ms = 20000 * SLOW) {
   if (d.exitCode !== undefined) return { code: d.exitCode, signal: d.signal };
+  d.stopping = true;
   d.child.kill('SIGTERM');
   let timer;
   const late = new Promise((res) => { timer = setTimeout(() => res('late'), ms); });
