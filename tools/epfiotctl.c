@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #define EXIT_API 1
@@ -669,8 +670,9 @@ static int cmd_login(ctl *c, args *a)
     /* A named API token outlives the session; the session then ends. */
     char host[128] = "host", tname[200];
     gethostname(host, sizeof host - 1);
-    /* Token names are 1-64 of A-Z a-z 0-9 . _ -: "epfiotctl-HOST". */
-    snprintf(tname, 65, "epfiotctl-%s", host);
+    /* Token names are unique per user, 1-64 of A-Z a-z 0-9 . _ -:
+     * "epfiotctl-HOST-TIME-PID", so that logging in again makes a new one. */
+    snprintf(tname, 65, "epfiotctl-%.30s-%lld-%ld", host, (long long)time(NULL), (long)getpid());
     for (char *p = tname; *p; p++)
         if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-')
             *p = '-';

@@ -1,0 +1,538 @@
+// cli.test.mjs -- epfiotctl against the real epfiotd: every command, its
+// output (table and --json), its errors and exit codes (0 ok, 1 API or usage
+// error, 2 server unreachable), the credentials file and its mode, and the
+// bash completion script.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { startDaemon, ADMIN_PASSWORD, adminToken, makeUser, ok, REPO } from '../daemon/daemon.mjs';
+import { profile } from './cli.mjs';
+
+let d, admin, alice, aliceApi, adminApi;
+
+before(async () => {
+  d = await startDaemon();
+  adminApi = await adminToken(d);
+  aliceApi = await makeUser(d, adminApi, 'alice', 'alice-pw-5c1e9a');
+  admin = profile(d);
+  const r = await admin.run(['login', 'admin'], { input: `${ADMIN_PASSWORD}\n` });
+  assert.equal(r.code, 0, r.stderr);
+  alice = profile(d);
+  const r2 = await alice.run(['login', 'alice'], { input: 'alice-pw-5c1e9a\n' });
+  assert.equal(r2.code, 0, r2.stderr);
+});
+
+after(async () => { if (d) await d.stop(); });
+
+const credFile = (p) => join(p.config, 'epfiot', 'credentials');
+const json = (r) => { assert.equal(r.code, 0, r.stderr); return JSON.parse(r.stdout); };
+const vmState = async (p, name) => json(await p.run(['vm', 'show', name, '--json'])).state;
+
+/* ---- help and usage ---- */
+
+test('--help lists every command and exits 0', async () => {
+  const r = await profile(d).run(['--help']);
+  assert.equal(r.code, 0);
+  for (const c of ['login', 'logout', 'vm list', 'vm show', 'vm create', 'vm start', 'vm stop', 'vm force-off',
+    'vm destroy', 'vm resize', 'device list', 'device attach', 'device detach', 'thing list', 'thing create',
+    'thing link', 'thing show', 'image list', 'user list', 'user create', 'user delete', 'user passwd',
+    'user quota', 'query']) assert.match(r.stdout, new RegExp(`^  ${c}\\b`, 'm'), c);
+  assert.match(r.stdout, /Exit status: 0 success, 1 API or usage error, 2 server unreachable/);
+});
+
+test('every command answers --help with its usage and exits 0', async () => {
+  const p = profile(d);
+  for (const c of [['login'], ['logout'], ['vm', 'create'], ['vm', 'resize'], ['device', 'attach'],
+    ['thing', 'create'], ['image', 'list'], ['user', 'quota'], ['query']]) {
+    const r = await p.run([...c, '--help']);
+    assert.equal(r.code, 0, c.join(' '));
+    assert.match(r.stdout, new RegExp(`^usage: epfiotctl ${c.join(' ')}`), c.join(' '));
+  }
+});
+
+test('a group with --help lists its commands', async () => {
+  const r = await profile(d).run(['vm', '--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /epfiotctl vm force-off VM/);
+});
+
+test('an unknown command is a usage error (exit 1)', async () => {
+  const r = await profile(d).run(['frobnicate']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /unknown command frobnicate/);
+});
+
+test('an unknown option is a usage error (exit 1)', async () => {
+  const r = await admin.run(['vm', 'list', '--colour']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /unknown option --colour/);
+});
+
+test('missing arguments are a usage error that shows the usage', async () => {
+  const r = await admin.run(['vm', 'show']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /missing arguments: epfiotctl vm show VM/);
+});
+
+/* ---- login, logout, credentials ---- */
+
+test('login keeps an API token in a 0600 file and never the password', async () => {
+  const st = statSync(credFile(admin));
+  assert.equal(st.mode & 0o777, 0o600);
+  assert.equal(statSync(join(admin.config, 'epfiot')).mode & 0o777, 0o700);
+  const text = readFileSync(credFile(admin), 'utf8');
+  assert.ok(!text.includes(ADMIN_PASSWORD));
+  const c = JSON.parse(text);
+  assert.equal(c.url, d.url);
+  assert.ok(c.token && c.token_id);
+  const data = await ok(d, '{ tokens { id name revokedAt } }', null, c.token);
+  assert.ok(data.tokens.some((t) => t.id === c.token_id && /^epfiotctl-/.test(t.name)));
+});
+
+test('login prints who logged in, never the password', async () => {
+  const p = profile(d);
+  const r = await p.run(['login', 'alice'], { input: 'alice-pw-5c1e9a\n' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /logged in to .* as alice \(USER\)/);
+  assert.ok(!(r.stdout + r.stderr).includes('alice-pw-5c1e9a'));
+});
+
+test('login reads the password from --password-file', async () => {
+  const p = profile(d);
+  const f = join(p.home, 'pw');
+  writeFileSync(f, `${ADMIN_PASSWORD}\n`, { mode: 0o600 });
+  const r = await p.run(['login', 'admin', '--password-file', f]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(existsSync(credFile(p)));
+});
+
+test('login with a wrong password fails with the API message and stores nothing', async () => {
+  const p = profile(d);
+  const r = await p.run(['login', 'alice'], { input: 'not-the-password\n' });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^epfiotctl: .+\(UNAUTHENTICATED\)$/m);
+  assert.ok(!existsSync(credFile(p)));
+});
+
+test('logout revokes the token and removes the file', async () => {
+  const p = profile(d);
+  assert.equal((await p.run(['login', 'alice'], { input: 'alice-pw-5c1e9a\n' })).code, 0);
+  const { token } = JSON.parse(readFileSync(credFile(p), 'utf8'));
+  const r = await p.run(['logout']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(!existsSync(credFile(p)));
+  const again = await profile(d).run(['vm', 'list'], { env: { EPFIOT_TOKEN: token } });
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /not logged in or the token is no longer valid/);
+});
+
+test('logout when not logged in is an error', async () => {
+  const r = await profile(d).run(['logout']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /not logged in/);
+});
+
+test('a command without credentials says how to log in', async () => {
+  const r = await profile(d).run(['vm', 'list']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /not logged in: run `epfiotctl login`/);
+});
+
+test('an unreachable server is exit 2', async () => {
+  const r = await profile(null).run(['vm', 'list', '--token', 'x']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /cannot reach http:\/\/127\.0\.0\.1:1\/graphql/);
+});
+
+test('EPFIOT_TOKEN and EPFIOT_URL are used without a credentials file', async () => {
+  const p = profile(null);
+  const r = await p.run(['image', 'list'], { env: { EPFIOT_URL: d.url, EPFIOT_TOKEN: aliceApi.token } });
+  assert.equal(r.code, 0, r.stderr);
+});
+
+test('--url and --token win over the environment', async () => {
+  const p = profile(null);
+  const r = await p.run(['--url', d.url, '--token', aliceApi.token, 'image', 'list'], { env: { EPFIOT_TOKEN: 'bogus' } });
+  assert.equal(r.code, 0, r.stderr);
+});
+
+test('a stored token is not sent to another server', async () => {
+  const r = await admin.run(['vm', 'list'], { env: { EPFIOT_URL: 'http://127.0.0.1:1' } });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /not logged in/);
+});
+
+/* ---- images ---- */
+
+test('image list shows the base images as a table', async () => {
+  const r = await alice.run(['image', 'list']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^NAME\s+FORMAT\s+BYTES$/m);
+  assert.match(r.stdout, /^debian-12\.qcow2\s+qcow2\s+2147483648$/m);
+});
+
+test('image list --json prints the API array', async () => {
+  const list = json(await alice.run(['image', 'list', '--json']));
+  assert.deepEqual(list.map((i) => i.name).sort(), ['busybox.raw', 'debian-12.qcow2']);
+});
+
+test('--json on a command without JSON output is refused', async () => {
+  const r = await alice.run(['vm', 'start', 'x', '--json']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /--json is not an option/);
+});
+
+/* ---- vm ---- */
+
+test('vm create makes a powered-off VM and vm list shows it', async () => {
+  const r = await alice.run(['vm', 'create', 'cli-a', '--image', 'debian-12.qcow2', '--vcpu', '2', '--memory', '512']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /created VM cli-a \(ID \d+, POWEROFF\)/);
+  const l = await alice.run(['vm', 'list']);
+  assert.match(l.stdout, /^\d+\s+cli-a\s+POWEROFF\s+-\s+2\s+512\s+debian-12\.qcow2\s+alice$/m);
+});
+
+test('vm create with a guest user reads the guest password from a file, never argv', async () => {
+  const f = join(alice.home, 'guest-pw');
+  writeFileSync(f, 'guest-secret-1\n');
+  const r = await alice.run(['vm', 'create', 'cli-guest', '--image', 'busybox.raw', '--user', 'pi', '--password-file', f, '--json']);
+  const vm = json(r);
+  assert.equal(vm.configUser, 'pi');
+  assert.ok(!r.stdout.includes('guest-secret-1'));
+  assert.equal((await alice.run(['vm', 'destroy', 'cli-guest'])).code, 0);
+});
+
+test('vm create with an unknown image fails with the API error and code', async () => {
+  const r = await alice.run(['vm', 'create', 'cli-bad', '--image', 'nope.qcow2']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^epfiotctl: .*nope\.qcow2.*\(BAD_USER_INPUT\)$/m);
+});
+
+test('vm create without --image is a usage error', async () => {
+  const r = await alice.run(['vm', 'create', 'cli-x']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /needs --image/);
+});
+
+test('vm create with a non-numeric --vcpu is a usage error', async () => {
+  const r = await alice.run(['vm', 'create', 'cli-x', '--image', 'busybox.raw', '--vcpu', 'many']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /--vcpu: not a valid number: many/);
+});
+
+test('vm list --json prints the API objects', async () => {
+  const list = json(await alice.run(['vm', 'list', '--json']));
+  const vm = list.find((v) => v.name === 'cli-a');
+  assert.equal(vm.vcpu, 2);
+  assert.equal(vm.owner.name, 'alice');
+});
+
+test('vm show finds a VM by name and by ID', async () => {
+  const byName = json(await alice.run(['vm', 'show', 'cli-a', '--json']));
+  const byId = json(await alice.run(['vm', 'show', byName.id, '--json']));
+  assert.equal(byId.name, 'cli-a');
+  const text = await alice.run(['vm', 'show', 'cli-a']);
+  assert.match(text.stdout, /^STATE\s+POWEROFF$/m);
+});
+
+test('vm show of an unknown name fails', async () => {
+  const r = await alice.run(['vm', 'show', 'no-such-vm']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /no VM named no-such-vm/);
+});
+
+test("a user cannot see or act on another user's VM", async () => {
+  const vm = json(await admin.run(['vm', 'create', 'cli-admins', '--image', 'busybox.raw', '--json']));
+  const list = json(await alice.run(['vm', 'list', '--json']));
+  assert.ok(!list.some((v) => v.name === 'cli-admins'));
+  const show = await alice.run(['vm', 'show', vm.id]);
+  assert.equal(show.code, 1);
+  const start = await alice.run(['vm', 'start', vm.id]);
+  assert.equal(start.code, 1);
+  assert.match(start.stderr, /\(NOT_FOUND\)/);
+  assert.equal((await admin.run(['vm', 'destroy', vm.id])).code, 0);
+});
+
+test('vm start runs the VM and vm force-off stops it', async () => {
+  const r = await alice.run(['vm', 'start', 'cli-a']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'VM cli-a is running\n');
+  assert.equal(await vmState(alice, 'cli-a'), 'RUNNING');
+  assert.equal((await alice.run(['vm', 'force-off', 'cli-a'])).code, 0);
+  assert.equal(await vmState(alice, 'cli-a'), 'POWEROFF');
+});
+
+test('vm start of a running VM is an API error', async () => {
+  assert.equal((await alice.run(['vm', 'start', 'cli-a'])).code, 0);
+  const r = await alice.run(['vm', 'start', 'cli-a']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^epfiotctl: .+\([A-Z_]+\)$/m);
+  await alice.run(['vm', 'force-off', 'cli-a']);
+});
+
+test('vm stop asks the guest to shut down', async () => {
+  assert.equal((await alice.run(['vm', 'start', 'cli-a'])).code, 0);
+  const r = await alice.run(['vm', 'stop', 'cli-a']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /VM cli-a is shutting down/);
+  assert.ok(['SHUTTING_DOWN', 'POWEROFF'].includes(await vmState(alice, 'cli-a')));
+  await alice.run(['vm', 'force-off', 'cli-a']);
+});
+
+test('vm resize changes vCPUs and memory', async () => {
+  const r = await alice.run(['vm', 'resize', 'cli-a', '--vcpu', '3', '--memory', '768']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /VM cli-a: 3 vCPU, 768 MiB/);
+  const vm = json(await alice.run(['vm', 'show', 'cli-a', '--json']));
+  assert.equal(vm.vcpu, 3);
+  assert.equal(vm.memory, 768);
+});
+
+test('vm resize with nothing to change is a usage error', async () => {
+  const r = await alice.run(['vm', 'resize', 'cli-a']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /needs --vcpu N and\/or --memory MIB/);
+});
+
+test('vm destroy of a running VM needs --force', async () => {
+  assert.equal((await alice.run(['vm', 'create', 'cli-doomed', '--image', 'busybox.raw'])).code, 0);
+  assert.equal((await alice.run(['vm', 'start', 'cli-doomed'])).code, 0);
+  const r = await alice.run(['vm', 'destroy', 'cli-doomed']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /\(CONFLICT\)/);
+  const f = await alice.run(['vm', 'destroy', 'cli-doomed', '--force']);
+  assert.equal(f.code, 0, f.stderr);
+  assert.equal(f.stdout, 'VM cli-doomed destroyed\n');
+  assert.equal((await alice.run(['vm', 'show', 'cli-doomed'])).code, 1);
+});
+
+/* ---- devices ---- */
+
+test('device list shows the host USB devices', async () => {
+  const r = await alice.run(['device', 'list']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^ID\s+VENDOR\s+PRODUCT\s+PORT\s+PRESENT\s+VM\s+INFO$/m);
+  assert.match(r.stdout, /\s18d1\s+9302\s/);
+  const list = json(await alice.run(['device', 'list', '--json']));
+  assert.ok(list.length >= 4);
+});
+
+test('device attach by VENDOR:PRODUCT and detach without naming the VM', async () => {
+  const a = await alice.run(['device', 'attach', '18d1:9302', 'cli-a']);
+  assert.equal(a.code, 0, a.stderr);
+  const dev = json(await alice.run(['device', 'list', '--json'])).find((x) => x.vendorId === '18d1');
+  assert.equal(dev.vm.name, 'cli-a');
+  assert.equal(json(await alice.run(['vm', 'show', 'cli-a', '--json'])).dev.length, 1);
+  const dt = await alice.run(['device', 'detach', dev.id]);
+  assert.equal(dt.code, 0, dt.stderr);
+  const after = json(await alice.run(['device', 'list', '--json'])).find((x) => x.id === dev.id);
+  assert.equal(after.vm, null);
+});
+
+test('device attach of an ambiguous VENDOR:PRODUCT asks for the ID', async () => {
+  const r = await alice.run(['device', 'attach', '0781:5567', 'cli-a']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /more than one device is 0781:5567: use its ID/);
+});
+
+test("device attach of a device another VM holds is the API's error", async () => {
+  assert.equal((await alice.run(['vm', 'create', 'cli-b', '--image', 'busybox.raw'])).code, 0);
+  assert.equal((await alice.run(['device', 'attach', '1', 'cli-a'])).code, 0);
+  const r = await alice.run(['device', 'attach', '1', 'cli-b']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^epfiotctl: .+\([A-Z_]+\)$/m);
+  assert.equal((await alice.run(['device', 'detach', '1', 'cli-a'])).code, 0);
+});
+
+test('device detach of a free device fails', async () => {
+  const r = await alice.run(['device', 'detach', '4']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /not attached to any VM of yours/);
+});
+
+/* ---- things ---- */
+
+test('thing create registers a thing for a VM and thing list shows it', async () => {
+  const r = await alice.run(['thing', 'create', 'cli-sensor', '--vm', 'cli-a', '--info', 'temperature']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /created thing cli-sensor \(ID \d+/);
+  const l = await alice.run(['thing', 'list']);
+  assert.match(l.stdout, /^\d+\s+cli-sensor\s+REGISTERED\s+cli-a\s/m);
+});
+
+test('thing show prints one thing, also as JSON', async () => {
+  const t = json(await alice.run(['thing', 'show', 'cli-sensor', '--json']));
+  assert.equal(t.info, 'temperature');
+  assert.equal(t.vm.name, 'cli-a');
+  const r = await alice.run(['thing', 'show', t.id]);
+  assert.match(r.stdout, /^INFO\s+temperature$/m);
+});
+
+test('thing create for an unknown VM is the API error', async () => {
+  const r = await alice.run(['thing', 'create', 'cli-orphan', '--vm', 'no-such-vm']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^epfiotctl: .+\([A-Z_]+\)$/m);
+});
+
+test('thing link attaches a thing to another VM', async () => {
+  const r = await alice.run(['thing', 'link', 'cli-sensor', 'cli-b']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(json(await alice.run(['thing', 'show', 'cli-sensor', '--json'])).vm.name, 'cli-b');
+});
+
+test('thing list --json is the API array', async () => {
+  const list = json(await alice.run(['thing', 'list', '--json']));
+  assert.ok(list.some((t) => t.name === 'cli-sensor' && t.state === 'REGISTERED'));
+});
+
+/* ---- users ---- */
+
+test('user create (admin) makes a user who can log in', async () => {
+  const r = await admin.run(['user', 'create', 'cli-bob'], { input: 'bob-pw-81f2c4\n' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /created user cli-bob \(ID \d+, USER\)/);
+  const p = profile(d);
+  assert.equal((await p.run(['login', 'cli-bob'], { input: 'bob-pw-81f2c4\n' })).code, 0);
+});
+
+test('user create --admin makes an admin', async () => {
+  const u = json(await admin.run(['user', 'create', 'cli-root', '--admin', '--json'], { input: 'root-pw-77ab12\n' }));
+  assert.equal(u.role, 'ADMIN');
+});
+
+test('user create by a non-admin is FORBIDDEN', async () => {
+  const r = await alice.run(['user', 'create', 'cli-eve'], { input: 'eve-pw-123456\n' });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /\(FORBIDDEN\)/);
+});
+
+test('user list shows all users to an admin and only oneself to a user', async () => {
+  const all = json(await admin.run(['user', 'list', '--json']));
+  assert.ok(['admin', 'alice', 'cli-bob'].every((n) => all.some((u) => u.name === n)));
+  const mine = json(await alice.run(['user', 'list', '--json']));
+  assert.deepEqual(mine.map((u) => u.name), ['alice']);
+  const t = await admin.run(['user', 'list']);
+  assert.match(t.stdout, /^ID\s+NAME\s+ROLE\s+VMS/m);
+});
+
+test('user quota sets the given limits and keeps the others', async () => {
+  let r = await admin.run(['user', 'quota', 'cli-bob', '--vms', '2', '--memory', '1024']);
+  assert.equal(r.code, 0, r.stderr);
+  r = await admin.run(['user', 'quota', 'cli-bob', '--vcpus', '4', '--json']);
+  const u = json(r);
+  assert.deepEqual(u.quota, { vms: 2, vcpus: 4, memory: 1024, devices: null });
+  const text = await admin.run(['user', 'quota', 'cli-bob']);
+  assert.match(text.stdout, /^vms\s+0\s+2$/m);
+  assert.match(text.stdout, /^devices\s+0\s+unlimited$/m);
+});
+
+test('user quota -1 means unlimited', async () => {
+  const u = json(await admin.run(['user', 'quota', 'cli-bob', '--vms', '-1', '--json']));
+  assert.equal(u.quota.vms, null);
+});
+
+test('a quota is enforced on vm create', async () => {
+  const bob = profile(d);
+  await bob.run(['login', 'cli-bob'], { input: 'bob-pw-81f2c4\n' });
+  assert.equal((await admin.run(['user', 'quota', 'cli-bob', '--vms', '0'])).code, 0);
+  const r = await bob.run(['vm', 'create', 'bob-1', '--image', 'busybox.raw']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /\(QUOTA_EXCEEDED\)/);
+});
+
+test('user passwd as an admin resets another user\'s password', async () => {
+  const r = await admin.run(['user', 'passwd', 'cli-bob'], { input: 'bob-new-pw-9911\n' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((await profile(d).run(['login', 'cli-bob'], { input: 'bob-new-pw-9911\n' })).code, 0);
+  assert.equal((await profile(d).run(['login', 'cli-bob'], { input: 'bob-pw-81f2c4\n' })).code, 1);
+});
+
+test('user passwd for oneself needs the current password', async () => {
+  const p = profile(d);
+  await p.run(['login', 'cli-bob'], { input: 'bob-new-pw-9911\n' });
+  const oldf = join(p.home, 'old');
+  const newf = join(p.home, 'new');
+  writeFileSync(oldf, 'wrong-old-pw\n');
+  writeFileSync(newf, 'bob-third-pw-5521\n');
+  const bad = await p.run(['user', 'passwd', '--old-password-file', oldf, '--password-file', newf]);
+  assert.equal(bad.code, 1);
+  writeFileSync(oldf, 'bob-new-pw-9911\n');
+  const good = await p.run(['user', 'passwd', '--old-password-file', oldf, '--password-file', newf]);
+  assert.equal(good.code, 0, good.stderr);
+  assert.match(good.stdout, /password of your account changed/);
+});
+
+test('user delete removes a user', async () => {
+  const r = await admin.run(['user', 'delete', 'cli-bob']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'user cli-bob deleted\n');
+  assert.ok(!json(await admin.run(['user', 'list', '--json'])).some((u) => u.name === 'cli-bob'));
+  const again = await admin.run(['user', 'delete', 'cli-bob']);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /no user named cli-bob/);
+});
+
+/* ---- query ---- */
+
+test('query prints the raw GraphQL response', async () => {
+  const r = json(await alice.run(['query', '{ me { name role } }']));
+  assert.deepEqual(r, { data: { me: { name: 'alice', role: 'USER' } } });
+});
+
+test('query takes variables from --var (JSON when it parses) and --vars FILE', async () => {
+  const id = json(await alice.run(['vm', 'show', 'cli-a', '--json'])).id;
+  const f = join(alice.home, 'vars.json');
+  writeFileSync(f, JSON.stringify({ id }));
+  const q = 'query($id: ID!, $n: Int) { getVm(id: $id) { name } vmsConnection(first: $n) { edges { node { name } } } }';
+  const a = json(await alice.run(['query', q, '--vars', f, '--var', 'n=1']));
+  assert.equal(a.data.getVm.name, 'cli-a');
+  assert.equal(a.data.vmsConnection.edges.length, 1);
+  const b = json(await alice.run(['query', q, `--var=id=${id}`]));
+  assert.equal(b.data.getVm.name, 'cli-a');
+});
+
+test('query reads the document from --file', async () => {
+  const f = join(alice.home, 'q.graphql');
+  writeFileSync(f, '{ images { name } }');
+  const r = json(await alice.run(['query', '--file', f]));
+  assert.equal(r.data.images.length, 2);
+});
+
+test('query with errors prints them and exits 1', async () => {
+  const r = await alice.run(['query', '{ nope }']);
+  assert.equal(r.code, 1);
+  assert.match(JSON.parse(r.stdout).errors[0].message, /nope/);
+});
+
+test('query with a malformed --var is a usage error', async () => {
+  const r = await alice.run(['query', '{ me { name } }', '--var', 'novalue']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /--var wants NAME=VALUE/);
+});
+
+/* ---- bash completion ---- */
+
+function complete(line) {
+  const script = `source ${JSON.stringify(join(REPO, 'contrib/epfiotctl.bash-completion'))}
+COMP_LINE=${JSON.stringify(line)}; read -ra COMP_WORDS <<< "$COMP_LINE"
+[[ "$COMP_LINE" == *" " ]] && COMP_WORDS+=("")
+COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); COMP_POINT=\${#COMP_LINE}
+_epfiotctl epfiotctl; printf '%s\\n' "\${COMPREPLY[@]}"`;
+  return execFileSync('bash', ['-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH } }).split('\n').filter(Boolean);
+}
+
+test('bash completion offers the command groups', () => {
+  const w = complete('epfiotctl ');
+  for (const g of ['login', 'logout', 'vm', 'device', 'thing', 'image', 'user', 'query']) assert.ok(w.includes(g), g);
+});
+
+test('bash completion offers the subcommands of a group', () => {
+  assert.deepEqual(complete('epfiotctl vm ').sort(), ['create', 'destroy', 'force-off', 'list', 'resize', 'show', 'start', 'stop']);
+});
+
+test("bash completion offers a command's options", () => {
+  const w = complete('epfiotctl vm create web --');
+  for (const o of ['--image', '--vcpu', '--memory', '--user', '--password-file', '--json']) assert.ok(w.includes(o), o);
+});
