@@ -45,5 +45,6 @@ kill -TERM "$pid"
 wait "$pid" || status=1
 pid=
 cat "$tmp/server.out" | tail -1
-awk '/^bootstrapped/{ if ($6 > 0) printf "server: peak %d concurrent sessions, RSS %+.0f KiB over the idle %d KiB = %.0f KiB per 1000 active sessions\n", $6, $10-$8, $8, ($10-$8)*1000/$6 }' "$tmp/server.out"
+awk '/^bootstrapped/{ if ($6 > 0) printf "server: cpu %d ms, peak %d concurrent sessions, RSS %+.0f KiB over the idle %d KiB = %.0f KiB per 1000 active sessions\n", $12, $6, $10-$8, $8, ($10-$8)*1000/$6 }' "$tmp/server.out"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $status

@@ -32,9 +32,21 @@
  * and starts again, as Leshan does.
  *
  * Threading: lwm2m_bs_start() runs the CoAP loop in its own thread; every
- * callback is called from that thread, one at a time. lwm2m_bs_stop() ends
- * the thread and frees everything; sessions still running are reported
- * FAILED ("server stopped").
+ * callback is called from that thread, one at a time, and blocks the loop
+ * while it runs: lookups should read an in-memory copy of the model, not
+ * wait on the database. lwm2m_bs_stop() ends the thread and frees
+ * everything; sessions still running are reported FAILED ("server
+ * stopped"). libcoap's global state (coap_startup) stays: the process calls
+ * coap_cleanup() once at exit if it wants a clean leak report.
+ *
+ * Daemon wiring (issue 5, next round): core builds lwm2m_bs_thing from the
+ * model (VM address -> server_uri, keys, lifetime...) in `lookup`, returns
+ * a thing's bootstrap PSK in `psk`, and maps `outcome` to the thing's state
+ * (REGISTERED -> BOOTSTRAPPING -> BOOTSTRAPPED(time) | FAILED(step, code)).
+ * A VM address change needs nothing here: the next lookup sees it.
+ *
+ * Not implemented: Bootstrap-Pack (answered 5.01), ACL (/2) and OSCORE
+ * writes, RPK/X.509.
  */
 #ifndef LWM2M_BS_SERVER_H
 #define LWM2M_BS_SERVER_H
