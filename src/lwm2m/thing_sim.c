@@ -144,6 +144,16 @@ static void sim_provision(lwm2m_sim *s)
     lwm2m_list_add_bool(&bs->vals, lwm2m_path_make(3, 0, bs->inst, 1, 0), true);
     lwm2m_list_add_int(&bs->vals, lwm2m_path_make(3, 0, bs->inst, 2, 0),
                        s->o->dtls ? LWM2M_SEC_PSK : LWM2M_SEC_NOSEC);
+    if (s->o->old_account) {
+        /* a previous owner's server account, to be deleted */
+        sim_inst *sec = sim_get(s, LWM2M_OBJ_SECURITY, 5), *srv = sim_get(s, LWM2M_OBJ_SERVER, 5);
+        lwm2m_list_add_string(&sec->vals, lwm2m_path_make(3, 0, 5, 0, 0), "coap://192.0.2.1", 16);
+        lwm2m_list_add_bool(&sec->vals, lwm2m_path_make(3, 0, 5, 1, 0), false);
+        lwm2m_list_add_int(&sec->vals, lwm2m_path_make(3, 0, 5, 2, 0), LWM2M_SEC_NOSEC);
+        lwm2m_list_add_int(&sec->vals, lwm2m_path_make(3, 0, 5, 10, 0), 9);
+        lwm2m_list_add_int(&srv->vals, lwm2m_path_make(3, 1, 5, 0, 0), 9);
+        lwm2m_list_add_int(&srv->vals, lwm2m_path_make(3, 1, 5, 1, 0), 60);
+    }
     sim_inst *dev = sim_get(s, LWM2M_OBJ_DEVICE, 0);
     lwm2m_list_add_string(&dev->vals, lwm2m_path_make(3, 3, 0, 0, 0), "EPFIOT", 6);
 }

@@ -39,6 +39,7 @@ typedef struct lwm2m_sim_opts {
     int format;             /* pct to send (1.1+), 0: none */
     uint16_t bs_instance;   /* id of its own BS account in /0, default 0 */
     bool send_ep;           /* default true; false tests the missing-ep case */
+    bool old_account;       /* also provisioned with a DM account /0/5 + /1/5 (ssid 9) */
     bool do_register;       /* register with the server it was given */
     /* misbehaviour: step names "discover", "delete", "write", "finish" */
     const char *never_answer;
