@@ -194,55 +194,51 @@ static const gql_type_def *tdef(const gql_definition *d)
     return d->u.type_def;
 }
 
-/* Names of every type the SDL may reference: the standard ones, then the
- * document's definitions (for KnownTypeNames and its suggestions). */
+/* A set of names in insertion order with a hash index; the names of every
+ * type the SDL may reference (standard ones first, for the suggestions of
+ * KnownTypeNames) and of the types it defines. */
 typedef struct names {
     const char **v;
     size_t n;
+    uint32_t *idx; /* index+1 into v */
+    uint32_t mask;
 } names;
-
-static void names_add(gql_sbuild *b, names *ns, const char *name, size_t cap)
-{
-    (void)b;
-    if (ns->n < cap)
-        ns->v[ns->n++] = name;
-}
 
 static bool names_has(const names *ns, const char *name)
 {
-    for (size_t i = 0; i < ns->n; i++)
-        if (strcmp(ns->v[i], name) == 0)
+    for (uint32_t h = gql_schema_hash(name) & ns->mask; ns->idx[h]; h = (h + 1) & ns->mask)
+        if (strcmp(ns->v[ns->idx[h] - 1], name) == 0)
             return true;
     return false;
+}
+
+static void names_add(names *ns, const char *name)
+{
+    if (names_has(ns, name))
+        return;
+    uint32_t h = gql_schema_hash(name) & ns->mask;
+    while (ns->idx[h])
+        h = (h + 1) & ns->mask;
+    ns->v[ns->n++] = name;
+    ns->idx[h] = (uint32_t)ns->n;
 }
 
 static names type_names(gql_sbuild *b, bool with_standard)
 {
     size_t cap = b->doc->ndefs + (with_standard ? b->builtin_doc->ndefs : 0) + 1;
-    names ns = {GQL_NEWN(b->tmp, const char *, cap), 0};
+    uint32_t size = gql_schema_table_size(cap);
+    names ns = {GQL_NEWN(b->tmp, const char *, cap), 0, GQL_NEWN(b->tmp, uint32_t, size),
+                size - 1};
     if (with_standard)
         for (size_t i = 0; i < b->builtin_doc->ndefs; i++)
             if (is_type_kind(b->builtin_doc->defs[i].kind))
-                names_add(b, &ns, tdef(&b->builtin_doc->defs[i])->name, cap);
+                names_add(&ns, tdef(&b->builtin_doc->defs[i])->name);
     for (size_t i = 0; i < b->doc->ndefs; i++) {
         const gql_definition *d = &b->doc->defs[i];
-        if (is_type_kind(d->kind) && !tdef(d)->extension && !names_has(&ns, tdef(d)->name))
-            names_add(b, &ns, tdef(d)->name, cap);
+        if (is_type_kind(d->kind) && !tdef(d)->extension)
+            names_add(&ns, tdef(d)->name);
     }
     return ns;
-}
-
-/* The definition of directive `name`: the SDL's, else a specified one. */
-static const gql_type_def *directive_def(const gql_sbuild *b, const char *name)
-{
-    for (int pass = 0; pass < 2; pass++) {
-        const gql_document *doc = pass ? b->builtin_doc : b->doc;
-        for (size_t i = 0; i < doc->ndefs; i++)
-            if (doc->defs[i].kind == GQL_DEF_DIRECTIVE && !tdef(&doc->defs[i])->extension &&
-                strcmp(tdef(&doc->defs[i])->name, name) == 0)
-                return tdef(&doc->defs[i]);
-    }
-    return NULL;
 }
 
 static void print_type_ref(gql_buf *out, const gql_type_ref *r)
@@ -272,7 +268,78 @@ typedef struct sdl_walk {
     names defined; /* defined type names (PossibleTypeExtensions) */
     const gql_root_op_def *ops[3];
     size_t nschema_defs;
+    /* Definitions and extensions of a type name, chained in document
+     * order, so that rules looking back at a type's other definitions do
+     * not rescan the document: first[] by name, next[] by definition. */
+    names typedefs;
+    size_t *first, *next; /* SIZE_MAX ends a chain */
+    /* directive definitions: the SDL's (first of each name), then the
+     * specified ones */
+    const gql_type_def **dirs;
+    size_t ndirs;
 } sdl_walk;
+
+#define NO_DEF ((size_t)-1)
+
+static size_t first_def(const sdl_walk *w, const char *name)
+{
+    const names *ns = &w->typedefs;
+    for (uint32_t h = gql_schema_hash(name) & ns->mask; ns->idx[h]; h = (h + 1) & ns->mask)
+        if (strcmp(ns->v[ns->idx[h] - 1], name) == 0)
+            return w->first[ns->idx[h] - 1];
+    return NO_DEF;
+}
+
+/* The definition of directive `name`: the SDL's, else a specified one. */
+static const gql_type_def *directive_def(const sdl_walk *w, const char *name)
+{
+    for (size_t i = 0; i < w->ndirs; i++)
+        if (strcmp(w->dirs[i]->name, name) == 0)
+            return w->dirs[i];
+    return NULL;
+}
+
+static void index_definitions(sdl_walk *w)
+{
+    gql_sbuild *b = w->b;
+    const gql_document *doc = b->doc;
+    size_t n = doc->ndefs;
+    uint32_t size = gql_schema_table_size(n + 1);
+    w->typedefs = (names){GQL_NEWN(b->tmp, const char *, n + 1), 0,
+                          GQL_NEWN(b->tmp, uint32_t, size), size - 1};
+    w->first = GQL_NEWN(b->tmp, size_t, n + 1);
+    w->next = GQL_NEWN(b->tmp, size_t, n + 1);
+    size_t *last = GQL_NEWN(b->tmp, size_t, n + 1);
+    for (size_t i = 0; i < n; i++) {
+        w->next[i] = NO_DEF;
+        if (!is_type_kind(doc->defs[i].kind))
+            continue;
+        const char *name = tdef(&doc->defs[i])->name;
+        size_t before = w->typedefs.n;
+        names_add(&w->typedefs, name);
+        if (w->typedefs.n > before) {
+            w->first[before] = last[before] = i;
+            continue;
+        }
+        for (uint32_t h = gql_schema_hash(name) & w->typedefs.mask; w->typedefs.idx[h];
+             h = (h + 1) & w->typedefs.mask) {
+            size_t k = w->typedefs.idx[h] - 1;
+            if (strcmp(w->typedefs.v[k], name) == 0) {
+                w->next[last[k]] = i;
+                last[k] = i;
+                break;
+            }
+        }
+    }
+    w->dirs = GQL_NEWN(b->tmp, const gql_type_def *, n + b->builtin_doc->ndefs + 1);
+    for (int pass = 0; pass < 2; pass++) {
+        const gql_document *d = pass ? b->builtin_doc : doc;
+        for (size_t i = 0; i < d->ndefs; i++)
+            if (d->defs[i].kind == GQL_DEF_DIRECTIVE && !tdef(&d->defs[i])->extension &&
+                !directive_def(w, tdef(&d->defs[i])->name))
+                w->dirs[w->ndirs++] = tdef(&d->defs[i]);
+    }
+}
 
 static void executable_definitions(gql_sbuild *b)
 {
@@ -349,10 +416,9 @@ static void unique_type_name(sdl_walk *w, size_t i)
     const gql_definition *d = &doc->defs[i];
     if (!is_type_kind(d->kind) || tdef(d)->extension)
         return;
-    for (size_t j = 0; j < i; j++) {
+    for (size_t j = first_def(w, tdef(d)->name); j < i; j = w->next[j]) {
         const gql_definition *p = &doc->defs[j];
-        if (is_type_kind(p->kind) && !tdef(p)->extension &&
-            strcmp(tdef(p)->name, tdef(d)->name) == 0) {
+        if (!tdef(p)->extension) {
             gql_error *e = ERR(w->b, &tdef(p)->name_loc,
                                "There can be only one type named \"%s\".", tdef(d)->name);
             gql_error_add_loc(w->b->errs, e, tdef(d)->name_loc);
@@ -385,13 +451,13 @@ static const char *value_name(const gql_type_def *td, size_t j, gql_loc *loc)
 
 /* The first member named `member` defined before member `upto_j` of
  * definition `upto_def` by a definition or extension of the same type. */
-static bool find_earlier_member(gql_sbuild *b, size_t upto_def, size_t upto_j, const char *type,
-                                gql_definition_kind kind, bool values, const char *member,
-                                gql_loc *found)
+static bool find_earlier_member(const sdl_walk *w, size_t upto_def, size_t upto_j,
+                                const char *type, gql_definition_kind kind, bool values,
+                                const char *member, gql_loc *found)
 {
-    for (size_t i = 0; i <= upto_def; i++) {
-        const gql_definition *d = &b->doc->defs[i];
-        if (d->kind != kind || strcmp(tdef(d)->name, type) != 0)
+    for (size_t i = first_def(w, type); i <= upto_def && i != NO_DEF; i = w->next[i]) {
+        const gql_definition *d = &w->b->doc->defs[i];
+        if (d->kind != kind)
             continue;
         size_t n = values ? tdef(d)->nvalues : nfields_of(tdef(d));
         if (i == upto_def)
@@ -423,7 +489,7 @@ static void unique_members(sdl_walk *w, size_t i, bool values)
     for (size_t j = 0; j < n; j++) {
         gql_loc loc, first;
         const char *name = values ? value_name(td, j, &loc) : field_name(td, j, &loc);
-        if (!find_earlier_member(b, i, j, td->name, d->kind, values, name, &first))
+        if (!find_earlier_member(w, i, j, td->name, d->kind, values, name, &first))
             continue;
         gql_error *e = values ? ERR(b, &first, "Enum value \"%s.%s\" can only be defined once.",
                                     td->name, name)
@@ -527,7 +593,7 @@ static bool directive_allows(const gql_type_def *def, int location)
 /* KnownDirectives */
 static void known_directive(sdl_walk *w, const gql_directive *dir, int location)
 {
-    const gql_type_def *def = directive_def(w->b, dir->name);
+    const gql_type_def *def = directive_def(w, dir->name);
     if (!def)
         ERR(w->b, &dir->loc, "Unknown directive \"@%s\".", dir->name);
     else if (!directive_allows(def, location))
@@ -538,7 +604,7 @@ static void known_directive(sdl_walk *w, const gql_directive *dir, int location)
 /* KnownArgumentNamesOnDirectives */
 static void known_directive_args(sdl_walk *w, const gql_directive *dir)
 {
-    const gql_type_def *def = directive_def(w->b, dir->name);
+    const gql_type_def *def = directive_def(w, dir->name);
     if (!def)
         return;
     const char **known = GQL_NEWN(w->b->tmp, const char *, def->nargs + 1);
@@ -608,7 +674,7 @@ static void unique_input_fields(sdl_walk *w, const gql_value *v)
 /* ProvidedRequiredArgumentsOnDirectives (on leaving the directive) */
 static void required_directive_args(sdl_walk *w, const gql_directive *dir)
 {
-    const gql_type_def *def = directive_def(w->b, dir->name);
+    const gql_type_def *def = directive_def(w, dir->name);
     for (size_t k = 0; def && k < def->nargs; k++) {
         const gql_input_value_def *a = &def->args[k];
         if (a->type->kind != GQL_TYPE_REF_NON_NULL || a->default_value)
@@ -666,11 +732,13 @@ static void unique_directives_at(sdl_walk *w, const gql_directive *dirs, size_t 
                                  const gql_definition *def_group, size_t def_index)
 {
     for (size_t k = 0; k < n; k++) {
-        const gql_type_def *dd = directive_def(w->b, dirs[k].name);
+        const gql_type_def *dd = directive_def(w, dirs[k].name);
         if (!dd || dd->repeatable)
             continue;
         const gql_directive *prev = NULL;
-        for (size_t j = 0; def_group && j < def_index && !prev; j++) {
+        bool chained = def_group && is_type_kind(def_group->kind);
+        size_t j = !def_group ? def_index : chained ? first_def(w, tdef(def_group)->name) : 0;
+        for (; j < def_index && !prev; j = chained ? w->next[j] : j + 1) {
             const gql_definition *p = &w->b->doc->defs[j];
             if (same_group(p, def_group))
                 prev = seen_directive(tdef(p)->directives, tdef(p)->ndirectives, dirs[k].name);
@@ -711,12 +779,9 @@ static void possible_type_extension(sdl_walk *w, const gql_definition *d)
         return;
     const gql_document *doc = w->b->doc;
     const gql_definition *def = NULL;
-    for (size_t j = 0; j < doc->ndefs && !def; j++) {
-        const gql_definition *p = &doc->defs[j];
-        if (is_type_kind(p->kind) && !tdef(p)->extension &&
-            strcmp(tdef(p)->name, tdef(d)->name) == 0)
-            def = p;
-    }
+    for (size_t j = first_def(w, tdef(d)->name); j != NO_DEF && !def; j = w->next[j])
+        if (!tdef(&doc->defs[j])->extension)
+            def = &doc->defs[j];
     if (!def) {
         gql_buf msg = GQL_BUF_INIT;
         gql_buf_printf(&msg, "Cannot extend type \"%s\" because it is not defined.", tdef(d)->name);
@@ -841,6 +906,7 @@ void gql_schema_check_sdl(gql_sbuild *b)
 {
     executable_definitions(b);
     sdl_walk w = {.b = b, .known = type_names(b, true), .defined = type_names(b, false)};
+    index_definitions(&w);
     for (size_t i = 0; i < b->doc->ndefs; i++)
         visit_definition(&w, i);
 }
