@@ -106,8 +106,10 @@ function startServer(label, cmd, args, env) {
 
 async function stopServer(s, label) {
   process.kill(s.pid, 'SIGTERM');
-  const timeout = new Promise((res) => setTimeout(() => res(null), 15000));
+  let timer;
+  const timeout = new Promise((res) => { timer = setTimeout(() => res(null), 15000); });
   const r = await Promise.race([s.exited, timeout]);
+  clearTimeout(timer); // else it keeps this process alive for 15 s
   if (r === null) {
     process.kill(s.pid, 'SIGKILL');
     throw new Error(`${label} did not stop within 15 s of SIGTERM`);
