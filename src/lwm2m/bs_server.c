@@ -762,6 +762,11 @@ static void bs_handle_request(coap_resource_t *res, coap_session_t *cs, const co
     s->thing = t;
     explicit_bzero(&t, sizeof t);
     s->cs = coap_session_reference(cs);
+    /* libcoap retransmits our CON requests on this session with these
+     * parameters and reports a NACK after the last one */
+    coap_fixed_point_t ack = {srv->cfg.ack_timeout_ms / 1000, srv->cfg.ack_timeout_ms % 1000};
+    coap_session_set_ack_timeout(cs, ack);
+    coap_session_set_max_retransmit(cs, srv->cfg.max_retransmit);
     s->open_mid = mid;
     s->pct = q.pct;
     s->version = LWM2M_V1_0;
@@ -984,6 +989,8 @@ lwm2m_bs_server *lwm2m_bs_start(const lwm2m_bs_config *c, char *err, size_t cap)
         srv->cfg.request_timeout_ms = 45000;
     if (!srv->cfg.max_sessions)
         srv->cfg.max_sessions = 4096;
+    if (srv->cfg.ack_timeout_ms < 1000)
+        srv->cfg.ack_timeout_ms = srv->cfg.ack_timeout_ms ? 1000 : 2000;
     srv->port = srv->dtls_port = -1;
     coap_startup();
     coap_set_log_level(LOG_EMERG);

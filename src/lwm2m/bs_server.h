@@ -137,7 +137,7 @@ typedef struct lwm2m_bs_config {
     int coap_port;          /* 0: any free port (see lwm2m_bs_port); -1: no plain CoAP */
     int coaps_port;         /* -1: no DTLS (default); 0: any free port */
     unsigned request_timeout_ms; /* per downlink request; default 45000 (MAX_TRANSMIT_SPAN) */
-    unsigned ack_timeout_ms;     /* CoAP ACK_TIMEOUT, default 2000 */
+    unsigned ack_timeout_ms;     /* CoAP ACK_TIMEOUT, default 2000; libcoap's minimum is 1000 */
     unsigned max_retransmit;     /* default 4 */
     unsigned max_sessions;       /* concurrent bootstraps, default 4096; beyond: 5.03 */
     unsigned max_endpoint_len;   /* default and upper bound LWM2M_BS_EP_MAX */

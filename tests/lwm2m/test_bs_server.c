@@ -511,6 +511,36 @@ TEST(device_that_never_answers_fails_after_the_request_timeout)
     CHECK_INT(bt_count(&e, "mute", LWM2M_BS_BOOTSTRAPPED), 0);
 }
 
+TEST(device_that_never_answers_fails_when_retransmissions_are_exhausted)
+{
+    bt_env e = {0};
+    lwm2m_bs_config c;
+    lwm2m_bs_config_init(&c);
+    c.ack_timeout_ms = 1000; /* libcoap's minimum */
+    c.max_retransmit = 1;
+    bt_add(&e, "silent", bt_golden_thing());
+    bt_start(&e, &c);
+    int fd = bt_udp();
+    uint8_t pkt[200], rsp[1500];
+    size_t n = bt_bs_request(pkt, 0x0301, "silent");
+    bt_sendto(fd, lwm2m_bs_port(e.srv, false), pkt, n);
+    /* the Discover and its retransmissions arrive; we never answer */
+    int gets = 0;
+    double end = bt_now() + 30;
+    while (bt_count(&e, "silent", LWM2M_BS_FAILED) == 0 && bt_now() < end) {
+        ssize_t r = bt_recv(fd, rsp, sizeof rsp, 50);
+        if (r >= 4 && bt_code(rsp) == 1)
+            gets++;
+    }
+    CHECK_INT(gets, 2); /* the request and its one retransmission */
+    const bt_record *r = bt_last(&e);
+    CHECK(r && r->state == LWM2M_BS_FAILED && r->step == LWM2M_BS_STEP_DISCOVER);
+    if (r)
+        CHECK_STR(r->reason, "discover /: no answer (retransmissions exhausted)");
+    close(fd);
+    bt_stop(&e);
+}
+
 TEST(write_answered_4_00_fails_with_step_and_code_and_no_finish)
 {
     bt_env e = {0};
