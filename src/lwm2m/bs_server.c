@@ -38,6 +38,8 @@
 #define BS_MAX_REQS 24
 #define BS_TOKEN_MAX 8
 #define BS_SCAN_MS 10
+#define BS_RECENT 256
+#define BS_EXCHANGE_LIFETIME_MS 247000u /* RFC 7252 4.8.2 */
 
 typedef struct bs_req {
     coap_pdu_code_t method;
@@ -67,6 +69,15 @@ typedef struct bs_sess {
     uint64_t deadline_ms;
 } bs_sess;
 
+/* A Bootstrap-Request whose session already ended: a retransmission of it
+ * (same peer, same MID) within EXCHANGE_LIFETIME is answered 2.04 again and
+ * must not start the bootstrap over. */
+typedef struct bs_recent {
+    coap_address_t peer;
+    coap_mid_t mid;
+    uint64_t expires_ms;
+} bs_recent;
+
 struct lwm2m_bs_server {
     lwm2m_bs_config cfg;
     char address[64];
@@ -82,6 +93,8 @@ struct lwm2m_bs_server {
      * thousands of sessions would dominate a burst. */
     unsigned npending, ndone;
     uint64_t last_scan_ms;
+    bs_recent recent[BS_RECENT]; /* ring */
+    unsigned nrecent;
     coap_bin_const_t psk_out; /* key handed to libcoap (it copies it) */
     uint8_t psk_buf[LWM2M_PSK_KEY_MAX];
 };
@@ -276,11 +289,33 @@ static void bs_req_free_all(bs_sess *s)
     s->cur = 0;
 }
 
+static void bs_remember(lwm2m_bs_server *srv, const bs_sess *s)
+{
+    bs_recent *r = &srv->recent[srv->nrecent++ % BS_RECENT];
+    coap_address_copy(&r->peer, coap_session_get_addr_remote(s->cs));
+    r->mid = s->open_mid;
+    r->expires_ms = bs_now_ms() + BS_EXCHANGE_LIFETIME_MS;
+}
+
+static bool bs_is_recent(lwm2m_bs_server *srv, coap_session_t *cs, coap_mid_t mid)
+{
+    uint64_t now = bs_now_ms();
+    const coap_address_t *peer = coap_session_get_addr_remote(cs);
+    for (unsigned i = 0; i < BS_RECENT && i < srv->nrecent; i++) {
+        const bs_recent *r = &srv->recent[i];
+        if (r->mid == mid && r->expires_ms > now && coap_address_equals(&r->peer, peer))
+            return true;
+    }
+    return false;
+}
+
 static void bs_sess_free(lwm2m_bs_server *srv, bs_sess *s)
 {
     bs_req_free_all(s);
-    if (s->cs)
+    if (s->cs) {
+        bs_remember(srv, s);
         coap_session_release(s->cs);
+    }
     /* keys leave no copy behind */
     memset(&s->thing, 0, sizeof s->thing);
     free(s);
@@ -725,7 +760,7 @@ static void bs_handle_request(coap_resource_t *res, coap_session_t *cs, const co
     }
     coap_mid_t mid = coap_pdu_get_mid(req);
     bs_sess *old = bs_find(srv, q.ep);
-    if (old && !old->done && old->cs == cs && old->open_mid == mid) {
+    if ((old && !old->done && old->cs == cs && old->open_mid == mid) || bs_is_recent(srv, cs, mid)) {
         bs_reply(resp, 204, NULL); /* retransmission of the same request */
         return;
     }

@@ -621,6 +621,38 @@ TEST(duplicate_bootstrap_request_same_mid_does_not_start_a_second_session)
     CHECK_INT(bt_count(&e, "dup", LWM2M_BS_BOOTSTRAPPING), 1);
 }
 
+TEST(late_retransmission_after_the_session_ended_does_not_restart_it)
+{
+    bt_env e = {0};
+    lwm2m_bs_config c;
+    lwm2m_bs_config_init(&c);
+    c.request_timeout_ms = 200;
+    bt_add(&e, "late", bt_golden_thing());
+    bt_start(&e, &c);
+    int port = lwm2m_bs_port(e.srv, false), fd = bt_udp();
+    uint8_t pkt[200], rsp[1500];
+    size_t n = bt_bs_request(pkt, 0x0401, "late");
+    bt_sendto(fd, port, pkt, n);
+    CHECK(bt_wait(&e, "late", LWM2M_BS_FAILED, 1, 10)); /* we never answer the Discover */
+    double end = bt_now() + 5;
+    while (lwm2m_bs_active(e.srv) && bt_now() < end)
+        usleep(5000);
+    while (bt_recv(fd, rsp, sizeof rsp, 50) > 0)
+        ;
+    bt_sendto(fd, port, pkt, n); /* the same message again */
+    int code = 0;
+    end = bt_now() + 5;
+    while (!code && bt_now() < end) {
+        ssize_t r = bt_recv(fd, rsp, sizeof rsp, 200);
+        if (r >= 4 && (rsp[0] & 0x30) == 0x20)
+            code = bt_code(rsp);
+    }
+    CHECK_INT(code, 204);
+    close(fd);
+    bt_stop(&e);
+    CHECK_INT(bt_count(&e, "late", LWM2M_BS_BOOTSTRAPPING), 1);
+}
+
 TEST(new_bootstrap_request_mid_session_restarts_it)
 {
     bt_env e = {0};
