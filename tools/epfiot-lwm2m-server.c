@@ -270,12 +270,24 @@ int main(int argc, char **argv)
     bool http_local = false;
     while ((c = getopt_long(argc, argv, "a:p:w:lh", opts, NULL)) != -1) {
         switch (c) {
-        case 'a': address = optarg; break;
-        case 'p': port = atoi(optarg); break;
-        case 'w': http_port = atoi(optarg); break;
-        case 'l': http_local = true; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'a':
+            address = optarg;
+            break;
+        case 'p':
+            port = atoi(optarg);
+            break;
+        case 'w':
+            http_port = atoi(optarg);
+            break;
+        case 'l':
+            http_local = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     static srv s;

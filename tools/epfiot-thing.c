@@ -115,16 +115,23 @@ static int report(lwm2m_sim **sims, int count, const lwm2m_sim_opts *o, double w
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"host", required_argument, 0, 'H'},     {"port", required_argument, 0, 'p'},
-        {"endpoint", required_argument, 0, 'e'}, {"psk-identity", required_argument, 0, 'I'},
-        {"psk-key", required_argument, 0, 'K'},  {"lwm2m", required_argument, 0, 'V'},
-        {"format", required_argument, 0, 'F'},   {"bs-instance", required_argument, 0, 'B'},
-        {"no-register", no_argument, 0, 'R'},    {"never-answer", required_argument, 0, 'N'},
-        {"answer-code", required_argument, 0, 'A'}, {"finish-code", required_argument, 0, 'C'},
-        {"count", required_argument, 0, 'n'},    {"timeout", required_argument, 0, 't'},
-        {"quiet", no_argument, 0, 'q'},          {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"host", required_argument, 0, 'H'},
+                                         {"port", required_argument, 0, 'p'},
+                                         {"endpoint", required_argument, 0, 'e'},
+                                         {"psk-identity", required_argument, 0, 'I'},
+                                         {"psk-key", required_argument, 0, 'K'},
+                                         {"lwm2m", required_argument, 0, 'V'},
+                                         {"format", required_argument, 0, 'F'},
+                                         {"bs-instance", required_argument, 0, 'B'},
+                                         {"no-register", no_argument, 0, 'R'},
+                                         {"never-answer", required_argument, 0, 'N'},
+                                         {"answer-code", required_argument, 0, 'A'},
+                                         {"finish-code", required_argument, 0, 'C'},
+                                         {"count", required_argument, 0, 'n'},
+                                         {"timeout", required_argument, 0, 't'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     lwm2m_sim_opts o;
     lwm2m_sim_opts_init(&o);
     o.verbose = true;
@@ -133,10 +140,19 @@ int main(int argc, char **argv)
     char answer_step[16] = "";
     while ((c = getopt_long(argc, argv, "H:p:e:n:t:qh", opts, NULL)) != -1) {
         switch (c) {
-        case 'H': o.host = optarg; break;
-        case 'p': port = atoi(optarg); break;
-        case 'e': o.endpoint = optarg; break;
-        case 'I': o.psk_identity = optarg; o.dtls = true; break;
+        case 'H':
+            o.host = optarg;
+            break;
+        case 'p':
+            port = atoi(optarg);
+            break;
+        case 'e':
+            o.endpoint = optarg;
+            break;
+        case 'I':
+            o.psk_identity = optarg;
+            o.dtls = true;
+            break;
         case 'K': {
             int n = parse_hex(optarg, key, sizeof key);
             if (n < 0) {
@@ -159,9 +175,15 @@ int main(int argc, char **argv)
                        : strcmp(optarg, "senml-cbor") == 0 ? LWM2M_CF_SENML_CBOR
                                                            : atoi(optarg);
             break;
-        case 'B': o.bs_instance = (uint16_t)atoi(optarg); break;
-        case 'R': o.do_register = false; break;
-        case 'N': o.never_answer = optarg; break;
+        case 'B':
+            o.bs_instance = (uint16_t)atoi(optarg);
+            break;
+        case 'R':
+            o.do_register = false;
+            break;
+        case 'N':
+            o.never_answer = optarg;
+            break;
         case 'A': {
             const char *eq = strchr(optarg, '=');
             if (!eq || eq - optarg >= (long)sizeof answer_step) {
@@ -173,12 +195,24 @@ int main(int argc, char **argv)
             o.answer_code = parse_code(eq + 1);
             break;
         }
-        case 'C': o.finish_code = parse_code(optarg); break;
-        case 'n': count = atoi(optarg); break;
-        case 't': o.timeout_ms = (unsigned)(atof(optarg) * 1000); break;
-        case 'q': o.verbose = false; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'C':
+            o.finish_code = parse_code(optarg);
+            break;
+        case 'n':
+            count = atoi(optarg);
+            break;
+        case 't':
+            o.timeout_ms = (unsigned)(atof(optarg) * 1000);
+            break;
+        case 'q':
+            o.verbose = false;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (count < 1 || count > 100000) {

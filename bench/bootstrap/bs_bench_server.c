@@ -83,16 +83,27 @@ int main(int argc, char **argv)
                                          {0, 0, 0, 0}};
     while ((ch = getopt_long(argc, argv, "n:e:u:p:sh", opts, NULL)) != -1) {
         switch (ch) {
-        case 'n': b.things = atoi(optarg); break;
-        case 'e': b.prefix = optarg; break;
-        case 'u': b.uri = optarg; break;
-        case 'p': c.coap_port = atoi(optarg); break;
-        case 's': smoke = 1; break;
+        case 'n':
+            b.things = atoi(optarg);
+            break;
+        case 'e':
+            b.prefix = optarg;
+            break;
+        case 'u':
+            b.uri = optarg;
+            break;
+        case 'p':
+            c.coap_port = atoi(optarg);
+            break;
+        case 's':
+            smoke = 1;
+            break;
         case 'h':
             printf("usage: bs_bench_server [--things N] [--prefix NAME] [--server-uri URI]\n"
                    "                       [--port PORT] [--smoke]\n");
             return 0;
-        default: return 2;
+        default:
+            return 2;
         }
     }
     c.lookup = bench_lookup;

@@ -45,8 +45,8 @@ typedef struct bs_req {
     coap_pdu_code_t method;
     char path[16];
     lwm2m_bs_step step;
-    int cf;             /* Content-Format of the payload, -1 none */
-    int accept;         /* Accept option, -1 none */
+    int cf;     /* Content-Format of the payload, -1 none */
+    int accept; /* Accept option, -1 none */
     lwm2m_buf payload;
 } bs_req;
 
@@ -54,7 +54,7 @@ typedef struct bs_sess {
     struct bs_sess *next;
     char ep[LWM2M_BS_EP_MAX + 1];
     lwm2m_bs_thing thing;
-    coap_session_t *cs; /* referenced */
+    coap_session_t *cs;  /* referenced */
     coap_mid_t open_mid; /* MID of the Bootstrap-Request that opened it */
     long pct;
     lwm2m_version version;
@@ -145,17 +145,20 @@ void lwm2m_bs_config_init(lwm2m_bs_config *c)
 const char *lwm2m_bs_state_name(lwm2m_bs_state s)
 {
     switch (s) {
-    case LWM2M_BS_BOOTSTRAPPING: return "BOOTSTRAPPING";
-    case LWM2M_BS_BOOTSTRAPPED: return "BOOTSTRAPPED";
-    case LWM2M_BS_FAILED: return "FAILED";
+    case LWM2M_BS_BOOTSTRAPPING:
+        return "BOOTSTRAPPING";
+    case LWM2M_BS_BOOTSTRAPPED:
+        return "BOOTSTRAPPED";
+    case LWM2M_BS_FAILED:
+        return "FAILED";
     }
     return "?";
 }
 
 const char *lwm2m_bs_step_name(lwm2m_bs_step s)
 {
-    static const char *names[] = {"request", "discover", "delete", "write security",
-                                  "write server", "finish", "done"};
+    static const char *names[] = {"request",      "discover", "delete", "write security",
+                                  "write server", "finish",   "done"};
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
 }
 
@@ -514,10 +517,10 @@ static int bs_plan(lwm2m_bs_server *srv, bs_sess *s, char *why, size_t cap)
     for (int i = 0; i < 2; i++) {
         char path[16];
         lwm2m_path_format(&w[i].path, path, sizeof path);
-        bs_req *r = rc == 0 ? bs_add_req(s, COAP_REQUEST_CODE_PUT, path,
-                                         i ? LWM2M_BS_STEP_WRITE_SERVER
-                                           : LWM2M_BS_STEP_WRITE_SECURITY)
-                            : NULL;
+        bs_req *r = rc == 0
+                        ? bs_add_req(s, COAP_REQUEST_CODE_PUT, path,
+                                     i ? LWM2M_BS_STEP_WRITE_SERVER : LWM2M_BS_STEP_WRITE_SECURITY)
+                        : NULL;
         if (r) {
             r->cf = w[i].content_format;
             r->payload = w[i].payload; /* moved */
@@ -569,9 +572,12 @@ static void bs_advance(lwm2m_bs_server *srv, bs_sess *s)
 static bool bs_success(const bs_req *r, int code)
 {
     switch (r->step) {
-    case LWM2M_BS_STEP_DISCOVER: return code == 205;
-    case LWM2M_BS_STEP_DELETE: return code == 202 || code == 204;
-    default: return code == 204;
+    case LWM2M_BS_STEP_DISCOVER:
+        return code == 205;
+    case LWM2M_BS_STEP_DELETE:
+        return code == 202 || code == 204;
+    default:
+        return code == 204;
     }
 }
 
@@ -641,9 +647,9 @@ static void bs_nack_handler(coap_session_t *cs, const coap_pdu_t *sent,
     if (s)
         bs_fail(srv, s, 0, "%s %s: no answer (%s)", lwm2m_bs_step_name(s->reqs[s->cur].step),
                 s->reqs[s->cur].path,
-                reason == COAP_NACK_RST ? "reset" : reason == COAP_NACK_TOO_MANY_RETRIES
-                                                        ? "retransmissions exhausted"
-                                                        : "not deliverable");
+                reason == COAP_NACK_RST                ? "reset"
+                : reason == COAP_NACK_TOO_MANY_RETRIES ? "retransmissions exhausted"
+                                                       : "not deliverable");
 }
 
 /* ---- Bootstrap-Request ---- */
@@ -760,7 +766,8 @@ static void bs_handle_request(coap_resource_t *res, coap_session_t *cs, const co
     }
     coap_mid_t mid = coap_pdu_get_mid(req);
     bs_sess *old = bs_find(srv, q.ep);
-    if ((old && !old->done && old->cs == cs && old->open_mid == mid) || bs_is_recent(srv, cs, mid)) {
+    if ((old && !old->done && old->cs == cs && old->open_mid == mid) ||
+        bs_is_recent(srv, cs, mid)) {
         bs_reply(resp, 204, NULL); /* retransmission of the same request */
         return;
     }
@@ -824,8 +831,7 @@ static void bs_handle_pack(coap_resource_t *res, coap_session_t *cs, const coap_
 
 /* ---- DTLS-PSK ---- */
 
-static const coap_bin_const_t *bs_psk_cb(coap_bin_const_t *identity, coap_session_t *cs,
-                                         void *arg)
+static const coap_bin_const_t *bs_psk_cb(coap_bin_const_t *identity, coap_session_t *cs, void *arg)
 {
     lwm2m_bs_server *srv = arg;
     if (!srv->cfg.psk || !identity || identity->length == 0 ||

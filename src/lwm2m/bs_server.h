@@ -112,9 +112,9 @@ const char *lwm2m_bs_step_name(lwm2m_bs_step s);
 typedef struct lwm2m_bs_outcome {
     const char *endpoint;
     lwm2m_bs_state state;
-    lwm2m_bs_step step; /* FAILED: where */
-    int code;           /* FAILED: CoAP response code as class*100+detail (406), 0 if none */
-    const char *reason; /* FAILED: e.g. "finish rejected 4.06", "write /0/2 timed out" */
+    lwm2m_bs_step step;    /* FAILED: where */
+    int code;              /* FAILED: CoAP response code as class*100+detail (406), 0 if none */
+    const char *reason;    /* FAILED: e.g. "finish rejected 4.06", "write /0/2 timed out" */
     lwm2m_version version; /* as learnt by Discover (1.0 before) */
     int content_format;    /* format of the writes */
 } lwm2m_bs_outcome;
@@ -133,9 +133,9 @@ typedef void (*lwm2m_bs_trace_fn)(const char *endpoint, const char *method, cons
                                   void *user);
 
 typedef struct lwm2m_bs_config {
-    const char *address;    /* listen address, default "127.0.0.1" ("::" for all) */
-    int coap_port;          /* 0: any free port (see lwm2m_bs_port); -1: no plain CoAP */
-    int coaps_port;         /* -1: no DTLS (default); 0: any free port */
+    const char *address;         /* listen address, default "127.0.0.1" ("::" for all) */
+    int coap_port;               /* 0: any free port (see lwm2m_bs_port); -1: no plain CoAP */
+    int coaps_port;              /* -1: no DTLS (default); 0: any free port */
     unsigned request_timeout_ms; /* per downlink request; default 45000 (MAX_TRANSMIT_SPAN) */
     unsigned ack_timeout_ms;     /* CoAP ACK_TIMEOUT, default 2000; libcoap's minimum is 1000 */
     unsigned max_retransmit;     /* default 4 */

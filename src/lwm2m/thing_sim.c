@@ -34,8 +34,8 @@ typedef struct sim_inst {
 struct lwm2m_sim {
     const lwm2m_sim_opts *o;
     char ep[LWM2M_BS_EP_NAME_MAX];
-    coap_session_t *bs;  /* session towards the bootstrap server */
-    coap_session_t *dm;  /* session towards the LwM2M server */
+    coap_session_t *bs; /* session towards the bootstrap server */
+    coap_session_t *dm; /* session towards the LwM2M server */
     lwm2m_sim_phase phase;
     bool want_register;
     uint8_t token[8];
@@ -334,10 +334,14 @@ static lwm2m_path sim_req_path(const coap_pdu_t *req, char *text, size_t cap)
 static const char *sim_step_of(coap_pdu_code_t m)
 {
     switch (m) {
-    case COAP_REQUEST_CODE_GET: return "discover";
-    case COAP_REQUEST_CODE_DELETE: return "delete";
-    case COAP_REQUEST_CODE_PUT: return "write";
-    default: return "finish";
+    case COAP_REQUEST_CODE_GET:
+        return "discover";
+    case COAP_REQUEST_CODE_DELETE:
+        return "delete";
+    case COAP_REQUEST_CODE_PUT:
+        return "write";
+    default:
+        return "finish";
     }
 }
 
@@ -473,8 +477,8 @@ static coap_session_t *sim_connect(coap_context_t *ctx, const char *host, int po
 
 static int sim_bootstrap_request(lwm2m_sim *s, coap_context_t *ctx)
 {
-    s->bs = sim_connect(ctx, s->o->host, s->o->port, s->o->dtls, s->o->psk_identity,
-                        s->o->psk_key, s->o->psk_key_len);
+    s->bs = sim_connect(ctx, s->o->host, s->o->port, s->o->dtls, s->o->psk_identity, s->o->psk_key,
+                        s->o->psk_key_len);
     if (!s->bs) {
         sim_fail(s, "cannot open a session to %s:%d", s->o->host, s->o->port);
         return -1;
@@ -550,7 +554,9 @@ static void sim_register(lwm2m_sim *s, coap_context_t *ctx)
     snprintf(qep, sizeof qep, "ep=%s", s->ep);
     snprintf(qlt, sizeof qlt, "lt=%lld", lt ? (long long)lt->v.i : 86400LL);
     snprintf(qv, sizeof qv, "lwm2m=%s",
-             s->o->version == LWM2M_V1_0 ? "1.0" : s->o->version == LWM2M_V1_1 ? "1.1" : "1.2");
+             s->o->version == LWM2M_V1_0   ? "1.0"
+             : s->o->version == LWM2M_V1_1 ? "1.1"
+                                           : "1.2");
     snprintf(qb, sizeof qb, "b=%.8s", b ? (const char *)b->v.bytes.ptr : "U");
     const char *q[] = {qep, qlt, qv, qb};
     s->phase = LWM2M_SIM_REGISTERING;
@@ -702,10 +708,22 @@ void lwm2m_sim_free_all(lwm2m_sim **sims, int count)
     free(sims);
 }
 
-lwm2m_sim_phase lwm2m_sim_phase_of(const lwm2m_sim *s) { return s->phase; }
-const char *lwm2m_sim_error(const lwm2m_sim *s) { return s->error; }
-int lwm2m_sim_request_code(const lwm2m_sim *s) { return s->request_code; }
-size_t lwm2m_sim_nevents(const lwm2m_sim *s) { return s->nev; }
+lwm2m_sim_phase lwm2m_sim_phase_of(const lwm2m_sim *s)
+{
+    return s->phase;
+}
+const char *lwm2m_sim_error(const lwm2m_sim *s)
+{
+    return s->error;
+}
+int lwm2m_sim_request_code(const lwm2m_sim *s)
+{
+    return s->request_code;
+}
+size_t lwm2m_sim_nevents(const lwm2m_sim *s)
+{
+    return s->nev;
+}
 const lwm2m_sim_event *lwm2m_sim_event_at(const lwm2m_sim *s, size_t i)
 {
     return i < s->nev ? &s->ev[i] : NULL;
@@ -717,6 +735,15 @@ const lwm2m_list *lwm2m_sim_instance(const lwm2m_sim *s, uint16_t obj, uint16_t 
             return &s->inst[i].vals;
     return NULL;
 }
-double lwm2m_sim_bootstrap_ms(const lwm2m_sim *s) { return s->t_finish ? s->t_finish - s->t0 : -1; }
-double lwm2m_sim_register_ms(const lwm2m_sim *s) { return s->t_reg ? s->t_reg - s->t0 : -1; }
-const char *lwm2m_sim_location(const lwm2m_sim *s) { return s->location; }
+double lwm2m_sim_bootstrap_ms(const lwm2m_sim *s)
+{
+    return s->t_finish ? s->t_finish - s->t0 : -1;
+}
+double lwm2m_sim_register_ms(const lwm2m_sim *s)
+{
+    return s->t_reg ? s->t_reg - s->t0 : -1;
+}
+const char *lwm2m_sim_location(const lwm2m_sim *s)
+{
+    return s->location;
+}

@@ -28,26 +28,26 @@
 #include "lwm2m_data.h"
 
 typedef struct lwm2m_sim_opts {
-    const char *host;       /* bootstrap server address, "127.0.0.1" */
+    const char *host; /* bootstrap server address, "127.0.0.1" */
     int port;
-    bool dtls;              /* DTLS-PSK towards the bootstrap server */
+    bool dtls; /* DTLS-PSK towards the bootstrap server */
     const char *psk_identity;
     const uint8_t *psk_key;
     size_t psk_key_len;
-    const char *endpoint;   /* with count > 1: endpoint + "-" + index */
-    lwm2m_version version;  /* default 1.1 */
-    int format;             /* pct to send (1.1+), 0: none */
-    uint16_t bs_instance;   /* id of its own BS account in /0, default 0 */
-    bool send_ep;           /* default true; false tests the missing-ep case */
-    bool old_account;       /* also provisioned with a DM account /0/5 + /1/5 (ssid 9) */
-    bool do_register;       /* register with the server it was given */
+    const char *endpoint;  /* with count > 1: endpoint + "-" + index */
+    lwm2m_version version; /* default 1.1 */
+    int format;            /* pct to send (1.1+), 0: none */
+    uint16_t bs_instance;  /* id of its own BS account in /0, default 0 */
+    bool send_ep;          /* default true; false tests the missing-ep case */
+    bool old_account;      /* also provisioned with a DM account /0/5 + /1/5 (ssid 9) */
+    bool do_register;      /* register with the server it was given */
     /* misbehaviour: step names "discover", "delete", "write", "finish" */
     const char *never_answer;
     const char *answer_step;
-    int answer_code;        /* e.g. 400 for answer_step */
-    int finish_code;        /* 0: the real consistency check */
-    unsigned timeout_ms;    /* whole run; default 60000 */
-    bool verbose;           /* print each step to stdout */
+    int answer_code;     /* e.g. 400 for answer_step */
+    int finish_code;     /* 0: the real consistency check */
+    unsigned timeout_ms; /* whole run; default 60000 */
+    bool verbose;        /* print each step to stdout */
 } lwm2m_sim_opts;
 
 void lwm2m_sim_opts_init(lwm2m_sim_opts *o);
@@ -64,7 +64,7 @@ typedef struct lwm2m_sim_event {
 
 typedef enum lwm2m_sim_phase {
     LWM2M_SIM_START = 0,
-    LWM2M_SIM_REQUESTED,    /* Bootstrap-Request sent */
+    LWM2M_SIM_REQUESTED,     /* Bootstrap-Request sent */
     LWM2M_SIM_BOOTSTRAPPING, /* 2.04 received */
     LWM2M_SIM_FINISHED,      /* Finish answered 2.04 */
     LWM2M_SIM_REGISTERING,

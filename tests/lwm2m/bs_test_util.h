@@ -99,7 +99,7 @@ static inline void bt_outcome(const lwm2m_bs_outcome *o, void *user)
 }
 
 static inline void bt_trace_fn(const char *ep, const char *method, const char *path, int cf,
-                        const uint8_t *payload, size_t len, void *user)
+                               const uint8_t *payload, size_t len, void *user)
 {
     bt_env *e = user;
     pthread_mutex_lock(&e->mu);

@@ -156,8 +156,8 @@ TEST(epfiot_thing_binary_prints_each_step_and_registers)
     bt_start(&e, &c);
     char port[16];
     snprintf(port, sizeof port, "%d", lwm2m_bs_port(e.srv, false));
-    char *argv[] = {(char *)bin, "-p", port, "-e", "sensor-1-0", "--lwm2m", "1.0", "-t", "30",
-                    NULL};
+    char *argv[] = {(char *)bin, "-p",  port, "-e", "sensor-1-0",
+                    "--lwm2m",   "1.0", "-t", "30", NULL};
     proc p;
     CHECK(bin && proc_start(&p, argv) == 0);
     char out[8192] = "";

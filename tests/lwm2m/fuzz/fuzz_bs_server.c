@@ -50,7 +50,8 @@ static void fz_start(void)
         abort();
     }
     fz_fd = socket(AF_INET, SOCK_DGRAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)lwm2m_bs_port(fz_srv, false))};
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)lwm2m_bs_port(fz_srv, false))};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (connect(fz_fd, (struct sockaddr *)&a, sizeof a) != 0)
         abort();
