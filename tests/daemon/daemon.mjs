@@ -117,6 +117,11 @@ export async function stopDaemon(d, ms = 20000 * SLOW) {
     await d.exited;
     throw new Error(`epfiotd did not stop within ${ms} ms of SIGTERM`);
   }
+  // A clean stop exits 0: a sanitizer report (a leak found at exit) or a
+  // crash during shutdown fails the file whose after hook stops the daemon.
+  if (r.code !== 0 || r.signal) {
+    throw new Error(`epfiotd exited ${r.code} (signal ${r.signal}) on SIGTERM:\n${d.stderr}`);
+  }
   return r;
 }
 

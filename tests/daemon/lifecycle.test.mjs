@@ -13,8 +13,10 @@ import * as h from './daemon.mjs';
 
 const started = [];
 after(async () => {
+  // Daemons stopped or killed by a test report that earlier exit; the others
+  // must stop cleanly now.
   for (const d of started) {
-    await d.stop().catch(() => {});
+    await d.stop();
     h.removeDir(d.dir);
   }
 });
