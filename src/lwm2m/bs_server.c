@@ -129,6 +129,23 @@ void lwm2m_bs_thing_init(lwm2m_bs_thing *t)
     t->bootstrap_on_registration_failure = d.bootstrap_on_registration_failure;
 }
 
+int lwm2m_bs_thing_set_vm(lwm2m_bs_thing *t, const char *vm_address, bool secure)
+{
+    struct in6_addr a6;
+    struct in_addr a4;
+    const char *scheme = secure ? "coaps" : "coap";
+    int port = secure ? 5684 : 5683;
+    if (!vm_address)
+        return -1;
+    if (inet_pton(AF_INET, vm_address, &a4) == 1)
+        snprintf(t->server_uri, sizeof t->server_uri, "%s://%s:%d", scheme, vm_address, port);
+    else if (inet_pton(AF_INET6, vm_address, &a6) == 1)
+        snprintf(t->server_uri, sizeof t->server_uri, "%s://[%s]:%d", scheme, vm_address, port);
+    else
+        return -1;
+    return 0;
+}
+
 void lwm2m_bs_config_init(lwm2m_bs_config *c)
 {
     memset(c, 0, sizeof *c);

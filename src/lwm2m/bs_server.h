@@ -87,6 +87,10 @@ typedef struct lwm2m_bs_thing {
 
 /* Fills t with defaults (those of lwm2m_bootstrap_config_init()). */
 void lwm2m_bs_thing_init(lwm2m_bs_thing *t);
+/* Points t at the LwM2M server of a VM: coap://ADDR:5683, or
+ * coaps://ADDR:5684 when `secure`; IPv6 addresses in brackets. ADDR must be
+ * an IP literal (the VM's address from the model). Returns 0 or -1. */
+int lwm2m_bs_thing_set_vm(lwm2m_bs_thing *t, const char *vm_address, bool secure);
 
 typedef enum lwm2m_bs_state {
     LWM2M_BS_BOOTSTRAPPING = 1,

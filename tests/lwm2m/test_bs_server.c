@@ -410,6 +410,18 @@ TEST(endpoint_name_of_300_bytes_is_rejected_with_4_00)
     CHECK_INT(e.nrec, 0);
 }
 
+TEST(vm_address_becomes_the_server_uri)
+{
+    lwm2m_bs_thing t;
+    lwm2m_bs_thing_init(&t);
+    CHECK_INT(lwm2m_bs_thing_set_vm(&t, "10.128.0.169", false), 0);
+    CHECK_STR(t.server_uri, "coap://10.128.0.169:5683");
+    CHECK_INT(lwm2m_bs_thing_set_vm(&t, "fd00::5", true), 0);
+    CHECK_STR(t.server_uri, "coaps://[fd00::5]:5684");
+    CHECK_INT(lwm2m_bs_thing_set_vm(&t, "vm.example", false), -1);
+    CHECK_INT(lwm2m_bs_thing_set_vm(&t, "10.0.0.1:80", false), -1);
+}
+
 TEST(endpoint_names_are_bounded_and_printable)
 {
     CHECK(lwm2m_bs_endpoint_valid((const uint8_t *)"urn:imei:490154203237518", 24, 128));

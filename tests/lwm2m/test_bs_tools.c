@@ -143,6 +143,90 @@ TEST(simulated_thing_registers_with_the_vm_server_after_bootstrap)
     vm_stop(&v);
 }
 
+/* Sends a CON request with Uri-Path rd/ID to the VM server from a raw
+ * socket and returns the response code. */
+static int vm_raw(const vm_server *v, uint8_t method, const char *location, uint16_t mid)
+{
+    uint8_t pkt[64];
+    size_t n = 0;
+    const char *id = strrchr(location, '/');
+    if (!id)
+        return -1;
+    id++;
+    pkt[n++] = 0x40;
+    pkt[n++] = method;
+    pkt[n++] = (uint8_t)(mid >> 8);
+    pkt[n++] = (uint8_t)mid;
+    pkt[n++] = 0xb2; /* Uri-Path "rd" */
+    pkt[n++] = 'r';
+    pkt[n++] = 'd';
+    pkt[n++] = (uint8_t)strlen(id); /* Uri-Path, delta 0 */
+    memcpy(pkt + n, id, strlen(id));
+    n += strlen(id);
+    int fd = bt_udp();
+    bt_sendto(fd, v->coap, pkt, n);
+    uint8_t rsp[256];
+    ssize_t r = bt_recv(fd, rsp, sizeof rsp, 5000);
+    close(fd);
+    return r >= 4 ? bt_code(rsp) : -1;
+}
+
+static lwm2m_sim **register_one(const vm_server *v, bt_env *e, const char *ep, uint32_t lifetime)
+{
+    lwm2m_bs_config c;
+    lwm2m_bs_config_init(&c);
+    lwm2m_bs_thing t = vm_thing(v);
+    t.lifetime = lifetime;
+    bt_add(e, ep, t);
+    bt_start(e, &c);
+    lwm2m_sim_opts o = bt_sim_opts(e, ep);
+    o.do_register = true;
+    lwm2m_sim **s = lwm2m_sim_run(&o, 1);
+    CHECK(s && lwm2m_sim_phase_of(s[0]) == LWM2M_SIM_REGISTERED);
+    CHECK(bt_wait(e, ep, LWM2M_BS_BOOTSTRAPPED, 1, 10));
+    bt_stop(e);
+    return s;
+}
+
+TEST(vm_server_accepts_update_and_de_register)
+{
+    vm_server v;
+    CHECK(vm_start(&v) == 0);
+    bt_env e = {0};
+    lwm2m_sim **s = register_one(&v, &e, "sensor-2", 120);
+    if (s && lwm2m_sim_phase_of(s[0]) == LWM2M_SIM_REGISTERED) {
+        const char *loc = lwm2m_sim_location(s[0]);
+        CHECK_INT(vm_raw(&v, 0x02, loc, 0x7001), 204); /* Update */
+        CHECK_INT(vm_raw(&v, 0x04, loc, 0x7002), 202); /* De-register */
+        CHECK_INT(vm_raw(&v, 0x02, loc, 0x7003), 404); /* gone */
+        char *list = vm_endpoints(&v);
+        CHECK(list && !strstr(list, "sensor-2"));
+        free(list);
+    }
+    lwm2m_sim_free_all(s, 1);
+    vm_stop(&v);
+}
+
+TEST(vm_server_drops_a_registration_when_its_lifetime_passes)
+{
+    vm_server v;
+    CHECK(vm_start(&v) == 0);
+    bt_env e = {0};
+    lwm2m_sim **s = register_one(&v, &e, "sensor-3", 1);
+    lwm2m_sim_free_all(s, 1);
+    bool gone = false;
+    double end = bt_now() + 15;
+    while (!gone && bt_now() < end) {
+        char *list = vm_endpoints(&v);
+        gone = list && strstr(list, "\r\n\r\n[]");
+        free(list);
+        if (!gone)
+            usleep(100000);
+    }
+    CHECK(gone);
+    vm_stop(&v);
+}
+
 TEST(epfiot_thing_binary_prints_each_step_and_registers)
 {
     const char *bin = getenv("EPFIOT_THING");
