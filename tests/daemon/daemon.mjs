@@ -85,10 +85,10 @@ export async function startDaemon(opts = {}) {
   child.stderr.on('data', (b) => { d.stderr += b; });
   const deadline = Date.now() + 30000 * SLOW;
   for (;;) {
-    const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(d.stderr);
+    const m = /listening on (https?):\/\/127\.0\.0\.1:(\d+)/.exec(d.stderr);
     if (m) {
-      d.port = Number(m[1]);
-      d.url = `http://127.0.0.1:${d.port}`;
+      d.port = Number(m[2]);
+      d.url = `${m[1]}://127.0.0.1:${d.port}`;
       break;
     }
     if (d.exitCode !== undefined || Date.now() > deadline) {
