@@ -1,0 +1,86 @@
+// errors.test.mjs -- the error paths of the API: each bad request gets a
+// GraphQL error with a machine-readable extensions.code and a message that
+// says what is wrong, the field's data is null, and the daemon keeps
+// serving. (Authorisation errors are in authz.test.mjs, quotas in
+// auth.test.mjs, the thesis's bad inputs in thesis.test.mjs.)
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as h from './daemon.mjs';
+
+let d, admin, alice, vm, running, thing;
+before(async () => {
+  d = await h.startDaemon();
+  admin = await h.adminToken(d);
+  alice = await h.makeUser(d, admin, 'alice');
+  vm = await h.makeVm(d, alice.token, 'base-vm');
+  running = await h.makeVm(d, alice.token, 'running-vm');
+  await h.ok(d, `mutation { powerON(vmID: "${running.id}") { state } }`, null, alice.token);
+  thing = (await h.ok(d, `mutation { createThingVm(thing: {name: "th", info: "x", server: ""}, vmID: "${vm.id}") { id } }`, null, alice.token)).createThingVm;
+});
+after(async () => { await d.stop(); h.removeDir(d.dir); });
+
+// [what, who, query (a function of the fixtures), expected code, message pattern]
+const cases = () => [
+  ['getVm of an unknown ID', 'alice', `{ getVm(id: "777") { id } }`, 'NOT_FOUND', /no such VM/],
+  ['getThing of an unknown ID', 'alice', `{ getThing(id: "777") { id } }`, 'NOT_FOUND', /thing/],
+  ['getDev of an unknown ID', 'alice', `{ getDev(id: "777") { id } }`, 'NOT_FOUND', /device/],
+  ['getUser of an unknown ID (admin)', 'admin', `{ getUser(id: "777") { id } }`, 'NOT_FOUND', /user/],
+  ['createVm with an unknown base image', 'alice', 'mutation { createVm(vm: {name: "nb", base: "nope.qcow2"}) { id } }', 'BAD_USER_INPUT', /nope\.qcow2/],
+  ['createVm with a taken name', 'alice', 'mutation { createVm(vm: {name: "base-vm", base: "debian-12.qcow2"}) { id } }', 'CONFLICT', /name|exists/],
+  ['createVm with an unknown device', 'alice', 'mutation { createVm(vm: {name: "nd", base: "debian-12.qcow2", devIDs: [777]}) { id } }', 'NOT_FOUND', /device/],
+  ['createVm with an unknown thing', 'alice', 'mutation { createVm(vm: {name: "nt", base: "debian-12.qcow2", thingIDs: [777]}) { id } }', 'NOT_FOUND', /thing/],
+  ['createVm with a bad cloud-init user', 'alice', 'mutation { createVm(vm: {name: "cu", base: "debian-12.qcow2", config: {user: "Root; rm", password: "x-pw-123"}}) { id } }', 'BAD_USER_INPUT', /user/],
+  ['updateVm of an unknown ID', 'alice', 'mutation { updateVm(vm: {id: "777", name: "x", base: ""}) { id } }', 'NOT_FOUND', /no such VM/],
+  ['updateVm renaming onto a taken name', 'alice', (f) => `mutation { updateVm(vm: {id: "${f.vm.id}", name: "running-vm", base: ""}) { id } }`, 'CONFLICT', /name|exists/],
+  ['powerON of an unknown ID', 'alice', 'mutation { powerON(vmID: "777") { id } }', 'NOT_FOUND', /no such VM/],
+  ['powerON of a running VM', 'alice', (f) => `mutation { powerON(vmID: "${f.running.id}") { id } }`, 'CONFLICT', /running/],
+  ['powerOFF of a powered-off VM', 'alice', (f) => `mutation { powerOFF(vmID: "${f.vm.id}") { id } }`, 'CONFLICT', /off|running/],
+  ['destroyVM of a running VM', 'alice', (f) => `mutation { destroyVM(vmID: "${f.running.id}") }`, 'CONFLICT', /forceDestroyVM/],
+  ['destroyVM of an unknown ID', 'alice', 'mutation { destroyVM(vmID: "777") }', 'NOT_FOUND', /no such VM/],
+  ['forceDestroyVM of an unknown ID', 'alice', 'mutation { forceDestroyVM(vmID: "777") }', 'NOT_FOUND', /no such VM/],
+  ['deleteVm of an unknown VM', 'admin', (f) => `mutation { deleteVm(userID: "${f.alice.id}", vmID: "777") }`, 'NOT_FOUND', /no such VM/],
+  ['createThing with an unknown server VM', 'alice', 'mutation { createThing(thing: {name: "t1", info: "x", server: "777"}) { id } }', 'NOT_FOUND', /VM/],
+  ['createThing with an empty name', 'alice', (f) => `mutation { createThing(thing: {name: "", info: "x", server: "${f.vm.id}"}) { id } }`, 'BAD_USER_INPUT', /name/],
+  ['createThingVm with an unknown VM', 'alice', 'mutation { createThingVm(thing: {name: "t2", info: "x", server: ""}, vmID: "777") { id } }', 'NOT_FOUND', /no such VM/],
+  ['attachThing of an unknown thing', 'alice', (f) => `mutation { attachThing(thingID: "777", vmID: "${f.vm.id}") }`, 'NOT_FOUND', /thing/],
+  ['attachThing to an unknown VM', 'alice', (f) => `mutation { attachThing(thingID: "${f.thing.id}", vmID: "777") }`, 'NOT_FOUND', /no such VM/],
+  ['attachDevice of an unknown device', 'alice', (f) => `mutation { attachDevice(devID: "777", vmID: "${f.vm.id}") }`, 'NOT_FOUND', /device/],
+  ['attachDevice to an unknown VM', 'alice', 'mutation { attachDevice(devID: "1", vmID: "777") }', 'NOT_FOUND', /no such VM/],
+  ['detachDevice of an unknown device', 'alice', (f) => `mutation { detachDevice(devID: "777", vmID: "${f.vm.id}") }`, 'NOT_FOUND', /device/],
+  ['createUser with a taken name', 'admin', 'mutation { createUser(name: "alice", password: "some-pw-1234") { id } }', 'CONFLICT', /alice|exists|taken/],
+  ['createUser with an empty password', 'admin', 'mutation { createUser(name: "emptypw", password: "") { id } }', 'BAD_USER_INPUT', /password/],
+  ['createUser with a bad name', 'admin', 'mutation { createUser(name: "bad name/..", password: "some-pw-1234") { id } }', 'BAD_USER_INPUT', /name/],
+  ['deleteUser of an unknown ID', 'admin', 'mutation { deleteUser(id: "777") }', 'NOT_FOUND', /user/],
+  ['setQuota of an unknown user', 'admin', 'mutation { setQuota(userID: "777", quota: {vms: 1}) { vms } }', 'NOT_FOUND', /user/],
+  ['setPassword to an empty password', 'alice', (f) => `mutation { setPassword(oldPassword: "${f.alice.password}", newPassword: "") }`, 'BAD_USER_INPUT', /password/],
+  ['setPassword without the old password', 'alice', 'mutation { setPassword(newPassword: "next-pw-1234") }', 'FORBIDDEN', /old password/],
+  ['revokeToken of an unknown ID', 'alice', 'mutation { revokeToken(id: "777") }', 'NOT_FOUND', /token/],
+  ['createToken with an empty name', 'alice', 'mutation { createToken(name: "") { secret } }', 'BAD_USER_INPUT', /name/],
+  ['login of an unknown user', null, 'mutation { login(name: "nobody", password: "whatever-pw") { token } }', 'UNAUTHENTICATED', /name or password/],
+];
+
+describe('error paths', () => {
+  for (const [what, who, , code, msg] of cases()) {
+    it(`${what}: ${code}`, async () => {
+      const c = cases().find((x) => x[0] === what);
+      const q = typeof c[2] === 'function' ? c[2]({ vm, running, thing, alice }) : c[2];
+      const token = who === 'admin' ? admin : who === 'alice' ? alice.token : null;
+      const r = await h.gql(d, q, null, token);
+      assert.equal(r.status, 200, r.text);
+      assert.ok(r.errors && r.errors.length === 1, r.text);
+      assert.equal(r.errors[0].extensions.code, code, r.text);
+      assert.match(r.errors[0].message, msg);
+      const field = Object.keys(r.data || {})[0];
+      assert.ok(r.data === null || r.data[field] === null, r.text);
+    });
+  }
+
+  it('forceOFF of a powered-off VM is not an error: it is off, as asked', async () => {
+    assert.deepEqual(await h.ok(d, `mutation { forceOFF(vmID: "${vm.id}") }`, null, alice.token), { forceOFF: true });
+    assert.equal((await h.ok(d, `{ getVm(id: "${vm.id}") { state } }`, null, alice.token)).getVm.state, 'POWEROFF');
+  });
+
+  it('the daemon still serves after every error path', async () => {
+    assert.equal((await h.ok(d, '{ me { name } }', null, alice.token)).me.name, 'alice');
+  });
+});
