@@ -117,11 +117,18 @@ async function stopServer(s, label) {
   return r;
 }
 
-// VmRSS, RssAnon and RssFile of a process, in kB.
+// VmRSS, RssAnon and RssFile of a process, and from smaps_rollup its PSS
+// (shared library pages divided among the processes mapping them) and
+// private dirty pages (what the process itself costs the machine), in kB.
 function rss(pid) {
+  const kb = (text, k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile') };
+  let rollup = '';
+  try { rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'); } catch { /* older kernels */ }
+  return {
+    rss: kb(status, 'VmRSS'), anon: kb(status, 'RssAnon'), file: kb(status, 'RssFile'),
+    pss: kb(rollup, 'Pss'), privateDirty: kb(rollup, 'Private_Dirty'),
+  };
 }
 
 const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
@@ -349,8 +356,9 @@ async function main() {
   console.log(table(results));
   console.log(`response bytes: ${results.map((r) => `${r.name} ${r.bytes.epfiotd}`).join(', ')}`);
   console.log(`epfiotd RSS: ${mb(rssStart.rss)} MB at start, ${mb(rssSeeded.rss)} MB seeded and idle, ` +
-    `${mb(rssAfter.rss)} MB idle after the runs (of which anonymous ${mb(rssAfter.anon)} MB, ` +
-    `file-backed ${mb(rssAfter.file)} MB); graphql-js server ${mb(nodeRss.rss)} MB`);
+    `${mb(rssAfter.rss)} MB idle after the runs (anonymous ${mb(rssAfter.anon)} MB, ` +
+    `file-backed ${mb(rssAfter.file)} MB; PSS ${mb(rssAfter.pss)} MB, private dirty ` +
+    `${mb(rssAfter.privateDirty)} MB); graphql-js server ${mb(nodeRss.rss)} MB`);
   const fast = results.every((r) => r.epfiotd.rps >= 5 * r.graphqljs.rps && r.epfiotd.p99_us < r.graphqljs.p99_us);
   const small = Math.max(rssStart.rss, rssSeeded.rss, rssAfter.rss) < 10 * 1024;
   console.log(`target >= 5x req/s with lower p99 on every query: ${fast ? 'met' : 'NOT met'}` +
