@@ -211,6 +211,23 @@ describe('quotas', () => {
     assert.deepEqual(u, { vms: 2, vcpus: 3, memory: 500, devices: 0 });
   });
 
+  it('parallel creations cannot overrun the VM quota', async () => {
+    await clean();
+    await setQuota({ vms: 3, vcpus: -1, memory: -1, devices: -1 });
+    const rs = await Promise.all(Array.from({ length: 10 }, (_, i) => create({ name: `race${i}` })));
+    assert.equal(rs.filter((r) => !r.errors).length, 3, rs.map((r) => r.text).join('\n'));
+    assert.ok(rs.filter((r) => r.errors).every((r) => r.errors[0].extensions.code === 'QUOTA_EXCEEDED'));
+    assert.equal((await h.ok(d, '{ getVms { id } }', null, q.token)).getVms.length, 3);
+  });
+
+  it('parallel creations of one name make exactly one VM', async () => {
+    await clean();
+    await setQuota({ vms: -1 });
+    const rs = await Promise.all(Array.from({ length: 6 }, () => create({ name: 'same-name' })));
+    assert.equal(rs.filter((r) => !r.errors).length, 1, rs.map((r) => r.text).join('\n'));
+    assert.equal((await h.ok(d, '{ getVms { name } }', null, q.token)).getVms.filter((v) => v.name === 'same-name').length, 1);
+  });
+
   it('a negative quota other than -1 is refused', async () => {
     const r = await h.gql(d, `mutation { setQuota(userID: "${q.id}", quota: {vms: -7}) { vms } }`, null, admin);
     assert.ok(r.errors, r.text);

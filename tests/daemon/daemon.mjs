@@ -25,6 +25,14 @@ export const SLOW = Number(process.env.EPFIOT_TEST_SLOW || 1);
 
 export const ADMIN_PASSWORD = 'Admin-Pw-4f9c2e71';
 
+// Every password, session token and API token secret a test uses is noted
+// here; stopping a daemon fails if its log holds any of them.
+const secrets = new Set([ADMIN_PASSWORD]);
+export function secret(s) {
+  if (s) secrets.add(s);
+  return s;
+}
+
 const running = new Set();
 const dirs = new Set();
 process.on('exit', () => {
@@ -122,6 +130,8 @@ export async function stopDaemon(d, ms = 20000 * SLOW) {
   if (r.code !== 0 || r.signal) {
     throw new Error(`epfiotd exited ${r.code} (signal ${r.signal}) on SIGTERM:\n${d.stderr}`);
   }
+  const leaked = [...secrets].filter((s) => d.stderr.includes(s));
+  if (leaked.length) throw new Error(`epfiotd logged ${leaked.length} secret(s) used by the tests:\n${d.stderr}`);
   return r;
 }
 
@@ -158,14 +168,16 @@ export async function fails(d, query, variables, auth) {
 }
 
 export async function login(d, name, password) {
+  secret(password);
   const data = await ok(d, 'mutation($n:String!,$p:String!){login(name:$n,password:$p){token user{id}}}', { n: name, p: password });
-  return data.login.token;
+  return secret(data.login.token);
 }
 
 export const adminToken = (d) => login(d, 'admin', ADMIN_PASSWORD);
 
 // Creates a user through the API (as admin) and logs them in.
 export async function makeUser(d, admin, name, password = `pw-${name}-7d3a91`) {
+  secret(password);
   const data = await ok(d, 'mutation($n:String!,$p:String!){createUser(name:$n,password:$p){id name}}', { n: name, p: password }, admin);
   const token = await login(d, name, password);
   return { id: data.createUser.id, name, password, token };
