@@ -214,6 +214,11 @@ core_code core_first_admin(core *c, const char *password, char **generated, bool
     return CORE_OK;
 }
 
+bool core_resync_wanted(core *c)
+{
+    return atomic_exchange(&c->resync, false);
+}
+
 void core_counts(core *c, int64_t vms[7], int64_t things[4])
 {
     store *st = core_store(c);

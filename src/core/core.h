@@ -77,6 +77,15 @@ core_code core_first_admin(core *c, const char *password, char **generated, bool
  * or removed, domains and volumes without a row removed, states refreshed,
  * USB devices rescanned. Run at start (and after a reconnection). */
 core_code core_reconcile(core *c, char *msg, size_t msglen);
+/* The same while requests run (after a reconnection or USB changes):
+ * CREATING rows are left to the createVm that owns them. */
+core_code core_resync(core *c, char *msg, size_t msglen);
+
+/* True (once) when hypervisor events asked for a reconcile: the connection
+ * came back, or USB devices came or went. The daemon polls this and runs
+ * core_reconcile from its own thread (never on the event thread, which must
+ * not block). */
+bool core_resync_wanted(core *c);
 
 /* Counts for /metrics: VMs per store_vm_state, things per state. */
 void core_counts(core *c, int64_t vms[7], int64_t things[4]);

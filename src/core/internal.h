@@ -4,6 +4,7 @@
 #define EPFIOT_CORE_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "core.h"
 
@@ -19,6 +20,7 @@ struct core {
     store **sts;              /* every handle opened, closed by core_close */
     size_t nsts;
     char open_err[256];
+    atomic_bool resync; /* set by events: reconcile at the next tick */
 };
 
 void core_log(core *c, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -46,11 +46,15 @@ static void remove_objects(core *c, const char *domain_name, const char *why)
 }
 
 static void sync_rows(core *c, store *st, store_vm *rows, size_t nrows, const drv_vm_info *doms,
-                      size_t ndoms)
+                      size_t ndoms, bool at_start)
 {
     for (size_t i = 0; i < nrows; i++) {
         store_vm *vm = &rows[i];
         const drv_vm_info *dom = find_dom(doms, ndoms, vm->domain_name);
+        /* While the daemon runs, a CREATING row belongs to a createVm in
+         * progress: only the start-up pass may judge it. */
+        if (vm->state == STORE_VM_CREATING && !at_start)
+            continue;
         if (vm->state == STORE_VM_CREATING && !dom) {
             store_vm_delete(st, vm->id, 0);
             remove_objects(c, vm->domain_name, "unfinished creation");
@@ -66,7 +70,11 @@ static void sync_rows(core *c, store *st, store_vm *rows, size_t nrows, const dr
     }
 }
 
-core_code core_reconcile(core *c, char *msg, size_t msglen)
+/* Domains and volumes are listed before the rows, under the driver lock:
+ * a createVm commits its row before it defines anything (and defines only
+ * under this lock), so every object seen here has its row in the list that
+ * follows, and a concurrent create is never mistaken for a leftover. */
+static core_code reconcile(core *c, bool at_start, char *msg, size_t msglen)
 {
     store *st = core_store(c);
     store_vm *rows = NULL;
@@ -75,10 +83,6 @@ core_code core_reconcile(core *c, char *msg, size_t msglen)
     size_t nrows = 0, ndoms = 0, nvols = 0;
     core_code rc = CORE_OK;
     msg[0] = 0;
-    if (store_vm_list(st, 0, &rows, &nrows) != STORE_OK) {
-        snprintf(msg, msglen, "cannot list VMs: %s", store_errmsg(st));
-        return CORE_INTERNAL;
-    }
     core_drv_lock(c);
     if (drv_vm_list(c->d, CORE_VM_PREFIX, &doms, &ndoms) != DRV_OK ||
         drv_volume_list(c->d, CORE_VM_PREFIX, &vols, &nvols) != DRV_OK) {
@@ -86,7 +90,12 @@ core_code core_reconcile(core *c, char *msg, size_t msglen)
         rc = CORE_INTERNAL;
         goto out;
     }
-    sync_rows(c, st, rows, nrows, doms, ndoms);
+    if (store_vm_list(st, 0, &rows, &nrows) != STORE_OK) {
+        snprintf(msg, msglen, "cannot list VMs: %s", store_errmsg(st));
+        rc = CORE_INTERNAL;
+        goto out;
+    }
+    sync_rows(c, st, rows, nrows, doms, ndoms, at_start);
     for (size_t i = 0; i < ndoms; i++) {
         int64_t id = core_vm_id_of(doms[i].name);
         if (id && !has_row(rows, nrows, id))
@@ -117,4 +126,14 @@ out:
         store_dev_list_free(devs, n);
     }
     return rc;
+}
+
+core_code core_reconcile(core *c, char *msg, size_t msglen)
+{
+    return reconcile(c, true, msg, msglen);
+}
+
+core_code core_resync(core *c, char *msg, size_t msglen)
+{
+    return reconcile(c, false, msg, msglen);
 }

@@ -82,7 +82,12 @@ void core_on_event(const drv_event *ev, void *opaque)
             core_log(c, CORE_LOG_WARN, "domain %s was undefined outside EPFIOT", ev->name);
         break;
     case DRV_EV_RECONNECTED:
-        core_log(c, CORE_LOG_INFO, "hypervisor connection back");
+        core_log(c, CORE_LOG_INFO, "hypervisor connection back: reconciling");
+        atomic_store(&c->resync, true);
+        break;
+    case DRV_EV_USB_ADDED:
+    case DRV_EV_USB_REMOVED:
+        atomic_store(&c->resync, true);
         break;
     case DRV_EV_DISCONNECTED:
         core_log(c, CORE_LOG_WARN, "hypervisor connection lost");

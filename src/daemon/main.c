@@ -387,12 +387,20 @@ static http_server *start_http(const config *c, const http_app *app)
     return srv;
 }
 
-/* Blocks until SIGTERM or SIGINT; purges expired state once a minute. */
+/* Blocks until SIGTERM or SIGINT. Every 2 s it reconciles if hypervisor
+ * events asked for it (reconnection, USB changes); once a minute it purges
+ * expired sessions and old login failures. */
 static void wait_for_stop(core *co, const sigset_t *set)
 {
+    unsigned ticks = 0;
     for (;;) {
-        struct timespec ts = {60, 0};
+        struct timespec ts = {2, 0};
         int sig = sigtimedwait(set, NULL, &ts);
+        if (core_resync_wanted(co)) {
+            char msg[512];
+            if (core_resync(co, msg, sizeof msg) != CORE_OK)
+                log_line(CORE_LOG_WARN, msg, NULL);
+        }
         if (sig == SIGTERM || sig == SIGINT) {
             log_line(CORE_LOG_INFO, sig == SIGTERM ? "SIGTERM: stopping" : "SIGINT: stopping",
                      NULL);
@@ -400,7 +408,7 @@ static void wait_for_stop(core *co, const sigset_t *set)
         }
         if (sig == SIGHUP)
             log_line(CORE_LOG_INFO, "SIGHUP ignored (restart to reload the configuration)", NULL);
-        else if (sig < 0 && errno == EAGAIN)
+        else if (sig < 0 && errno == EAGAIN && ++ticks % 30 == 0)
             purge(co);
     }
 }

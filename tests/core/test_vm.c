@@ -516,6 +516,23 @@ TEST(reconcile_removes_unfinished_creations_and_orphan_domains)
     env_free(&e);
 }
 
+TEST(a_resync_while_running_leaves_a_creation_in_progress_alone)
+{
+    env e;
+    env_init(&e);
+    store *st = core_store(e.c);
+    store_vm half = {.owner_id = e.alice, .name = "half", .base = "busybox.raw", .vcpu = 1, .memory_mib = 64};
+    CHECK_INT(store_vm_create(st, &half), STORE_OK);
+    char msg[256];
+    CHECK_INT(core_resync(e.c, msg, sizeof msg), CORE_OK);
+    store_vm vm;
+    CHECK_INT(store_vm_get(st, half.id, 0, &vm), STORE_OK);
+    CHECK_INT(vm.state, STORE_VM_CREATING);
+    store_vm_clear(&vm);
+    free(half.domain_name);
+    env_free(&e);
+}
+
 TEST(reconcile_removes_the_stray_volume_of_the_fixture_host)
 {
     env e;
