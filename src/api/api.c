@@ -44,7 +44,8 @@ static char *adup(gql_info *info, const char *s)
 static gql_rv fail(gql_info *info, core_code code, const char *msg)
 {
     gql_rv r = gql_rv_error(info, "%s", msg);
-    r.u.err.extensions_json = gql_arena_printf(info->arena, "{\"code\":\"%s\"}", core_code_name(code));
+    r.u.err.extensions_json =
+        gql_arena_printf(info->arena, "{\"code\":\"%s\"}", core_code_name(code));
     return r;
 }
 
@@ -534,8 +535,7 @@ static bool vm_input(gql_info *info, const gql_val *in, core_vm_input *out, gql_
         int64_t *ids = gql_arena_alloc(info->arena, (l->u.list.n ? l->u.list.n : 1) * sizeof *ids);
         for (size_t i = 0; i < l->u.list.n; i++) {
             if (l->u.list.items[i].kind != GQL_VAL_INT || l->u.list.items[i].u.i <= 0) {
-                *err = fail(info, CORE_NOT_FOUND,
-                            k ? "no such thing" : "no such device");
+                *err = fail(info, CORE_NOT_FOUND, k ? "no such thing" : "no such device");
                 return false;
             }
             ids[i] = l->u.list.items[i].u.i;
@@ -672,8 +672,9 @@ static gql_rv m_login(void *p, const gql_val *args, gql_info *info)
     if (rc) {
         gql_rv r = failk(info, rc);
         if (retry > 0)
-            r.u.err.extensions_json = gql_arena_printf(
-                info->arena, "{\"code\":\"UNAUTHENTICATED\",\"retryAfter\":%lld}", (long long)retry);
+            r.u.err.extensions_json =
+                gql_arena_printf(info->arena, "{\"code\":\"UNAUTHENTICATED\",\"retryAfter\":%lld}",
+                                 (long long)retry);
         return r;
     }
     login_payload *lp = gql_arena_alloc(info->arena, sizeof *lp);
@@ -713,7 +714,8 @@ static gql_rv m_createUser(void *p, const gql_val *args, gql_info *info)
     const char *role = arg_str(args, "role");
     store_role r = role && strcmp(role, "ADMIN") == 0 ? STORE_ROLE_ADMIN : STORE_ROLE_USER;
     store_user u;
-    core_code rc = core_user_create(K(info), arg_str(args, "name"), arg_str(args, "password"), r, &u);
+    core_code rc =
+        core_user_create(K(info), arg_str(args, "name"), arg_str(args, "password"), r, &u);
     return rc ? failk(info, rc) : gql_rv_object(user_copy(info, &u), "User");
 }
 
@@ -729,8 +731,8 @@ static gql_rv m_setPassword(void *p, const gql_val *args, gql_info *info)
     const char *uid = arg_str(args, "userID");
     if (uid && !store_id_parse(uid, &id))
         return fail(info, CORE_NOT_FOUND, "no such user");
-    core_code rc = core_password_set(K(info), id, arg_str(args, "oldPassword"),
-                                     arg_str(args, "newPassword"));
+    core_code rc =
+        core_password_set(K(info), id, arg_str(args, "oldPassword"), arg_str(args, "newPassword"));
     return rc ? failk(info, rc) : gql_rv_bool(true);
 }
 
@@ -797,13 +799,22 @@ static gql_rv m_revokeToken(void *p, const gql_val *args, gql_info *info)
 #define DEV(p) ((store_dev *)(p))
 #define THING(p) ((store_thing *)(p))
 
-static gql_rv f_user_id(void *p, const gql_val *a, gql_info *info) { return id_rv(info, USER(p)->id); }
-static gql_rv f_user_name(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(USER(p)->name); }
+static gql_rv f_user_id(void *p, const gql_val *a, gql_info *info)
+{
+    return id_rv(info, USER(p)->id);
+}
+static gql_rv f_user_name(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(USER(p)->name);
+}
 static gql_rv f_user_role(void *p, const gql_val *a, gql_info *info)
 {
     return gql_rv_str(USER(p)->role == STORE_ROLE_ADMIN ? "ADMIN" : "USER");
 }
-static gql_rv f_user_created(void *p, const gql_val *a, gql_info *info) { return time_rv(info, USER(p)->created_at); }
+static gql_rv f_user_created(void *p, const gql_val *a, gql_info *info)
+{
+    return time_rv(info, USER(p)->created_at);
+}
 
 static gql_rv f_user_vms(void *p, const gql_val *a, gql_info *info)
 {
@@ -844,25 +855,79 @@ static gql_rv limit_rv(int64_t v)
 {
     return v < 0 ? gql_rv_null() : gql_rv_int(v);
 }
-static gql_rv f_quota_vms(void *p, const gql_val *a, gql_info *info) { return limit_rv(((store_quota *)p)->max_vms); }
-static gql_rv f_quota_vcpus(void *p, const gql_val *a, gql_info *info) { return limit_rv(((store_quota *)p)->max_vcpus); }
-static gql_rv f_quota_memory(void *p, const gql_val *a, gql_info *info) { return limit_rv(((store_quota *)p)->max_memory_mib); }
-static gql_rv f_quota_devices(void *p, const gql_val *a, gql_info *info) { return limit_rv(((store_quota *)p)->max_devices); }
-static gql_rv f_usage_vms(void *p, const gql_val *a, gql_info *info) { return gql_rv_int(((store_usage *)p)->vms); }
-static gql_rv f_usage_vcpus(void *p, const gql_val *a, gql_info *info) { return gql_rv_int(((store_usage *)p)->vcpus); }
-static gql_rv f_usage_memory(void *p, const gql_val *a, gql_info *info) { return gql_rv_int(((store_usage *)p)->memory_mib); }
-static gql_rv f_usage_devices(void *p, const gql_val *a, gql_info *info) { return gql_rv_int(((store_usage *)p)->devices); }
+static gql_rv f_quota_vms(void *p, const gql_val *a, gql_info *info)
+{
+    return limit_rv(((store_quota *)p)->max_vms);
+}
+static gql_rv f_quota_vcpus(void *p, const gql_val *a, gql_info *info)
+{
+    return limit_rv(((store_quota *)p)->max_vcpus);
+}
+static gql_rv f_quota_memory(void *p, const gql_val *a, gql_info *info)
+{
+    return limit_rv(((store_quota *)p)->max_memory_mib);
+}
+static gql_rv f_quota_devices(void *p, const gql_val *a, gql_info *info)
+{
+    return limit_rv(((store_quota *)p)->max_devices);
+}
+static gql_rv f_usage_vms(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_int(((store_usage *)p)->vms);
+}
+static gql_rv f_usage_vcpus(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_int(((store_usage *)p)->vcpus);
+}
+static gql_rv f_usage_memory(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_int(((store_usage *)p)->memory_mib);
+}
+static gql_rv f_usage_devices(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_int(((store_usage *)p)->devices);
+}
 
-static gql_rv f_vm_id(void *p, const gql_val *a, gql_info *info) { return id_rv(info, VM(p)->id); }
-static gql_rv f_vm_owner(void *p, const gql_val *a, gql_info *info) { return user_rv(info, VM(p)->owner_id); }
-static gql_rv f_vm_name(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(VM(p)->name); }
-static gql_rv f_vm_base(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(VM(p)->base); }
-static gql_rv f_vm_vcpu(void *p, const gql_val *a, gql_info *info) { return gql_rv_int(VM(p)->vcpu); }
-static gql_rv f_vm_memory(void *p, const gql_val *a, gql_info *info) { return gql_rv_int(VM(p)->memory_mib); }
-static gql_rv f_vm_state(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(store_vm_state_name(VM(p)->state)); }
-static gql_rv f_vm_uuid(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(VM(p)->uuid); }
-static gql_rv f_vm_created(void *p, const gql_val *a, gql_info *info) { return time_rv(info, VM(p)->created_at); }
-static gql_rv f_vm_cfguser(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(VM(p)->cfg_user); }
+static gql_rv f_vm_id(void *p, const gql_val *a, gql_info *info)
+{
+    return id_rv(info, VM(p)->id);
+}
+static gql_rv f_vm_owner(void *p, const gql_val *a, gql_info *info)
+{
+    return user_rv(info, VM(p)->owner_id);
+}
+static gql_rv f_vm_name(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(VM(p)->name);
+}
+static gql_rv f_vm_base(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(VM(p)->base);
+}
+static gql_rv f_vm_vcpu(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_int(VM(p)->vcpu);
+}
+static gql_rv f_vm_memory(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_int(VM(p)->memory_mib);
+}
+static gql_rv f_vm_state(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(store_vm_state_name(VM(p)->state));
+}
+static gql_rv f_vm_uuid(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(VM(p)->uuid);
+}
+static gql_rv f_vm_created(void *p, const gql_val *a, gql_info *info)
+{
+    return time_rv(info, VM(p)->created_at);
+}
+static gql_rv f_vm_cfguser(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(VM(p)->cfg_user);
+}
 
 static gql_rv f_vm_ip(void *p, const gql_val *a, gql_info *info)
 {
@@ -901,15 +966,42 @@ static gql_rv f_vm_pending(void *p, const gql_val *a, gql_info *info)
     return list_rv(info, items, n);
 }
 
-static gql_rv f_dev_id(void *p, const gql_val *a, gql_info *info) { return id_rv(info, DEV(p)->id); }
-static gql_rv f_dev_bus(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(gql_arena_printf(info->arena, "%03lld", (long long)DEV(p)->bus)); }
-static gql_rv f_dev_device(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(gql_arena_printf(info->arena, "%03lld", (long long)DEV(p)->device)); }
-static gql_rv f_dev_info(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(DEV(p)->info); }
-static gql_rv f_dev_vendor(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(DEV(p)->vendor_id); }
-static gql_rv f_dev_product(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(DEV(p)->product_id); }
-static gql_rv f_dev_serial(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(DEV(p)->serial); }
-static gql_rv f_dev_port(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(DEV(p)->port); }
-static gql_rv f_dev_present(void *p, const gql_val *a, gql_info *info) { return gql_rv_bool(DEV(p)->present); }
+static gql_rv f_dev_id(void *p, const gql_val *a, gql_info *info)
+{
+    return id_rv(info, DEV(p)->id);
+}
+static gql_rv f_dev_bus(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(gql_arena_printf(info->arena, "%03lld", (long long)DEV(p)->bus));
+}
+static gql_rv f_dev_device(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(gql_arena_printf(info->arena, "%03lld", (long long)DEV(p)->device));
+}
+static gql_rv f_dev_info(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(DEV(p)->info);
+}
+static gql_rv f_dev_vendor(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(DEV(p)->vendor_id);
+}
+static gql_rv f_dev_product(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(DEV(p)->product_id);
+}
+static gql_rv f_dev_serial(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(DEV(p)->serial);
+}
+static gql_rv f_dev_port(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(DEV(p)->port);
+}
+static gql_rv f_dev_present(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_bool(DEV(p)->present);
+}
 
 /* Devices are visible to all; the VM holding one only to whoever may see
  * that VM (anyone else sees null, as for no VM). */
@@ -921,13 +1013,34 @@ static gql_rv f_dev_vm(void *p, const gql_val *a, gql_info *info)
     return gql_rv_object(vm_copy(info, &v), "Vm");
 }
 
-static gql_rv f_thing_id(void *p, const gql_val *a, gql_info *info) { return id_rv(info, THING(p)->id); }
-static gql_rv f_thing_name(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(THING(p)->name); }
-static gql_rv f_thing_info(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(THING(p)->info); }
-static gql_rv f_thing_state(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(store_thing_state_name(THING(p)->state)); }
-static gql_rv f_thing_boot(void *p, const gql_val *a, gql_info *info) { return time_rv(info, THING(p)->last_bootstrap_at); }
-static gql_rv f_thing_err(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(THING(p)->last_error); }
-static gql_rv f_thing_ep(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(THING(p)->endpoint); }
+static gql_rv f_thing_id(void *p, const gql_val *a, gql_info *info)
+{
+    return id_rv(info, THING(p)->id);
+}
+static gql_rv f_thing_name(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(THING(p)->name);
+}
+static gql_rv f_thing_info(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(THING(p)->info);
+}
+static gql_rv f_thing_state(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(store_thing_state_name(THING(p)->state));
+}
+static gql_rv f_thing_boot(void *p, const gql_val *a, gql_info *info)
+{
+    return time_rv(info, THING(p)->last_bootstrap_at);
+}
+static gql_rv f_thing_err(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(THING(p)->last_error);
+}
+static gql_rv f_thing_ep(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(THING(p)->endpoint);
+}
 
 static gql_rv f_thing_vm(void *p, const gql_val *a, gql_info *info)
 {
@@ -937,26 +1050,62 @@ static gql_rv f_thing_vm(void *p, const gql_val *a, gql_info *info)
     return gql_rv_object(vm_copy(info, &v), "Vm");
 }
 
-static gql_rv f_img_name(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(((drv_image *)p)->name); }
-static gql_rv f_img_format(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(((drv_image *)p)->format); }
-static gql_rv f_img_cap(void *p, const gql_val *a, gql_info *info) { return gql_rv_float((double)((drv_image *)p)->capacity_bytes); }
+static gql_rv f_img_name(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(((drv_image *)p)->name);
+}
+static gql_rv f_img_format(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(((drv_image *)p)->format);
+}
+static gql_rv f_img_cap(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_float((double)((drv_image *)p)->capacity_bytes);
+}
 
 #define HOST(p) ((drv_host_info *)(p))
-static gql_rv f_host_virt(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(drv_virt_name(HOST(p)->virt)); }
-static gql_rv f_host_cpus(void *p, const gql_val *a, gql_info *info) { return gql_rv_int(HOST(p)->cpus); }
-static gql_rv f_host_mem(void *p, const gql_val *a, gql_info *info) { return gql_rv_float((double)HOST(p)->memory_mib); }
-static gql_rv f_host_free(void *p, const gql_val *a, gql_info *info) { return gql_rv_float((double)HOST(p)->free_memory_mib); }
+static gql_rv f_host_virt(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(drv_virt_name(HOST(p)->virt));
+}
+static gql_rv f_host_cpus(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_int(HOST(p)->cpus);
+}
+static gql_rv f_host_mem(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_float((double)HOST(p)->memory_mib);
+}
+static gql_rv f_host_free(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_float((double)HOST(p)->free_memory_mib);
+}
 static gql_rv f_host_warn(void *p, const gql_val *a, gql_info *info)
 {
     return HOST(p)->warning[0] ? gql_rv_str(adup(info, HOST(p)->warning)) : gql_rv_null();
 }
 
 #define TOK(p) ((store_token *)(p))
-static gql_rv f_tok_id(void *p, const gql_val *a, gql_info *info) { return id_rv(info, TOK(p)->id); }
-static gql_rv f_tok_name(void *p, const gql_val *a, gql_info *info) { return gql_rv_str(TOK(p)->name); }
-static gql_rv f_tok_created(void *p, const gql_val *a, gql_info *info) { return time_rv(info, TOK(p)->created_at); }
-static gql_rv f_tok_expires(void *p, const gql_val *a, gql_info *info) { return time_rv(info, TOK(p)->expires_at); }
-static gql_rv f_tok_revoked(void *p, const gql_val *a, gql_info *info) { return time_rv(info, TOK(p)->revoked_at); }
+static gql_rv f_tok_id(void *p, const gql_val *a, gql_info *info)
+{
+    return id_rv(info, TOK(p)->id);
+}
+static gql_rv f_tok_name(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(TOK(p)->name);
+}
+static gql_rv f_tok_created(void *p, const gql_val *a, gql_info *info)
+{
+    return time_rv(info, TOK(p)->created_at);
+}
+static gql_rv f_tok_expires(void *p, const gql_val *a, gql_info *info)
+{
+    return time_rv(info, TOK(p)->expires_at);
+}
+static gql_rv f_tok_revoked(void *p, const gql_val *a, gql_info *info)
+{
+    return time_rv(info, TOK(p)->revoked_at);
+}
 
 /* ---- Binding ------------------------------------------------------------------ */
 
@@ -1192,9 +1341,8 @@ static void h_end(void *ud, void *ctx)
     api_ctx_free(ctx);
 }
 
-static http_login_status h_login(void *ud, const char *name, const char *password,
-                                 const char *addr, char **token, int64_t *max_age,
-                                 int64_t *retry_after)
+static http_login_status h_login(void *ud, const char *name, const char *password, const char *addr,
+                                 char **token, int64_t *max_age, int64_t *retry_after)
 {
     api *a = ud;
     core_call k;

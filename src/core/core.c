@@ -16,8 +16,8 @@
 #include "internal.h"
 
 static const char *const code_names[] = {
-    "OK", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT",
-    "CONFLICT", "QUOTA_EXCEEDED", "INTERNAL",
+    "OK",       "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT",
+    "CONFLICT", "QUOTA_EXCEEDED",  "INTERNAL",
 };
 
 const char *core_code_name(core_code c)
@@ -63,9 +63,9 @@ core_code core_drv_fail(core_call *k, drv_status st, const char *what)
 {
     core_log(k->c, st == DRV_ERROR ? CORE_LOG_ERROR : CORE_LOG_WARN, "%s: %s", what,
              drv_errmsg(k->c->d));
-    core_code code = st == DRV_NOT_FOUND || st == DRV_INVALID ? CORE_BAD_USER_INPUT
+    core_code code = st == DRV_NOT_FOUND || st == DRV_INVALID      ? CORE_BAD_USER_INPUT
                      : st == DRV_CONFLICT || st == DRV_UNSUPPORTED ? CORE_CONFLICT
-                                                                    : CORE_INTERNAL;
+                                                                   : CORE_INTERNAL;
     return core_fail(k, code, "%s: %s", what, drv_errmsg(k->c->d));
 }
 
@@ -98,7 +98,8 @@ bool core_name_valid(const char *name)
         return false;
     for (size_t i = 0; i < n; i++) {
         char ch = name[i];
-        bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+        bool alnum =
+            (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
         if (!alnum && (i == 0 || (ch != '.' && ch != '_' && ch != '-')))
             return false;
     }
@@ -304,8 +305,8 @@ core_code core_login(core_call *k, const char *name, const char *password, const
         core_log(k->c, CORE_LOG_INFO, "login failed from %s", addr ? addr : "-");
         return core_fail(k, CORE_UNAUTHENTICATED, "wrong name or password");
     case AUTH_THROTTLED:
-        return core_fail(k, CORE_UNAUTHENTICATED,
-                         "too many failed logins: retry in %lld seconds", (long long)*retry_after);
+        return core_fail(k, CORE_UNAUTHENTICATED, "too many failed logins: retry in %lld seconds",
+                         (long long)*retry_after);
     default:
         return core_store_fail(k, "login");
     }
@@ -365,8 +366,7 @@ core_code core_user_list(core_call *k, store_user **list, size_t *n)
         *n = 1;
         return CORE_OK;
     }
-    return store_user_list(k->st, list, n) == STORE_OK ? CORE_OK
-                                                        : core_store_fail(k, "list users");
+    return store_user_list(k->st, list, n) == STORE_OK ? CORE_OK : core_store_fail(k, "list users");
 }
 
 static core_code password_ok(core_call *k, const char *pw)
@@ -380,8 +380,8 @@ static core_code password_ok(core_call *k, const char *pw)
     return CORE_OK;
 }
 
-core_code core_user_create(core_call *k, const char *name, const char *password,
-                           store_role role, store_user *out)
+core_code core_user_create(core_call *k, const char *name, const char *password, store_role role,
+                           store_user *out)
 {
     memset(out, 0, sizeof *out);
     core_code rc = core_need_admin(k);
@@ -510,8 +510,8 @@ core_code core_quota_set(core_call *k, int64_t id, const store_quota *q)
     return store_quota_set(k->st, id, q) == STORE_OK ? CORE_OK : core_store_fail(k, "set quota");
 }
 
-core_code core_token_create(core_call *k, const char *name, int64_t expires_in,
-                            char secret[44], store_token *out)
+core_code core_token_create(core_call *k, const char *name, int64_t expires_in, char secret[44],
+                            store_token *out)
 {
     memset(out, 0, sizeof *out);
     core_code rc = core_need_user(k);
@@ -521,7 +521,8 @@ core_code core_token_create(core_call *k, const char *name, int64_t expires_in,
         return core_fail(k, CORE_BAD_USER_INPUT,
                          "invalid token name: 1-64 characters of A-Z a-z 0-9 . _ -");
     if (expires_in < 0 || expires_in > 10LL * 366 * 86400)
-        return core_fail(k, CORE_BAD_USER_INPUT, "expiresIn must be between 1 and 316224000 seconds");
+        return core_fail(k, CORE_BAD_USER_INPUT,
+                         "expiresIn must be between 1 and 316224000 seconds");
     int64_t now = core_now(), id;
     store_status s = auth_apitoken_create(k->st, k->uid, name, now,
                                           expires_in ? now + expires_in : 0, secret, &id);
@@ -545,7 +546,7 @@ core_code core_token_list(core_call *k, store_token **list, size_t *n)
     if (rc)
         return rc;
     return store_token_list(k->st, k->uid, list, n) == STORE_OK ? CORE_OK
-                                                                 : core_store_fail(k, "tokens");
+                                                                : core_store_fail(k, "tokens");
 }
 
 core_code core_token_revoke(core_call *k, int64_t id)

@@ -52,7 +52,7 @@ typedef struct core_config {
     bool force_tcg;
     int64_t session_ttl_s; /* 0: 12 hours */
     /* Bounds of a VM's size. */
-    unsigned max_vcpus_per_vm;        /* 0: 64 */
+    unsigned max_vcpus_per_vm;         /* 0: 64 */
     unsigned long long max_memory_mib; /* 0: 262144 */
     /* Logging sink (one line, no newline); NULL: silent. */
     void (*log)(int level, const char *msg, void *ud);
@@ -115,15 +115,15 @@ core_code core_login(core_call *k, const char *name, const char *password, const
 core_code core_logout(core_call *k, const char *token, bool *ended);
 core_code core_user_get(core_call *k, int64_t id, store_user *out);
 core_code core_user_list(core_call *k, store_user **list, size_t *n);
-core_code core_user_create(core_call *k, const char *name, const char *password,
-                           store_role role, store_user *out);
+core_code core_user_create(core_call *k, const char *name, const char *password, store_role role,
+                           store_user *out);
 core_code core_user_delete(core_call *k, int64_t id);
 core_code core_password_set(core_call *k, int64_t id, const char *old_pw, const char *new_pw);
 core_code core_quota_get(core_call *k, int64_t id, store_quota *out);
 core_code core_quota_set(core_call *k, int64_t id, const store_quota *q);
 core_code core_usage_get(core_call *k, int64_t id, store_usage *out);
-core_code core_token_create(core_call *k, const char *name, int64_t expires_in,
-                            char secret[44], store_token *out);
+core_code core_token_create(core_call *k, const char *name, int64_t expires_in, char secret[44],
+                            store_token *out);
 core_code core_token_list(core_call *k, store_token **list, size_t *n);
 core_code core_token_revoke(core_call *k, int64_t id);
 
@@ -172,8 +172,8 @@ core_code core_thing_get(core_call *k, int64_t id, store_thing *out);
 core_code core_thing_list(core_call *k, int64_t owner, int64_t vm_id, store_thing **list,
                           size_t *n);
 /* server: a VM of the caller by ID or name (or vm_id when server is NULL). */
-core_code core_thing_create(core_call *k, const char *name, const char *info,
-                            const char *server, int64_t vm_id, store_thing *out);
+core_code core_thing_create(core_call *k, const char *name, const char *info, const char *server,
+                            int64_t vm_id, store_thing *out);
 core_code core_thing_attach(core_call *k, int64_t thing_id, int64_t vm_id);
 
 /* ---- Host ---------------------------------------------------------------- */

@@ -61,8 +61,8 @@ static void sync_rows(core *c, store *st, store_vm *rows, size_t nrows, const dr
             vm->id = 0; /* gone: its volumes are no longer a row's */
         } else if (!dom) {
             if (vm->state != STORE_VM_ERROR)
-                core_log(c, CORE_LOG_WARN, "reconcile: VM %lld has no domain %s",
-                         (long long)vm->id, vm->domain_name);
+                core_log(c, CORE_LOG_WARN, "reconcile: VM %lld has no domain %s", (long long)vm->id,
+                         vm->domain_name);
             store_vm_set_runtime(st, vm->id, STORE_VM_ERROR, NULL, NULL);
         } else {
             store_vm_set_runtime(st, vm->id, core_state_of(dom->state), NULL, dom->uuid);

@@ -124,7 +124,7 @@ core_code core_vm_list(core_call *k, int64_t owner, store_vm **list, size_t *n)
     else if (k->role != STORE_ROLE_ADMIN && owner != k->uid)
         return core_fail(k, CORE_NOT_FOUND, "no such user");
     return store_vm_list(k->st, owner, list, n) == STORE_OK ? CORE_OK
-                                                             : core_store_fail(k, "list VMs");
+                                                            : core_store_fail(k, "list VMs");
 }
 
 /* ---- Validation ---------------------------------------------------------- */
@@ -176,8 +176,8 @@ static char *guest_password_hash(const char *pw)
 }
 
 /* Quotas: the usage after the change must stay within every limit. */
-static core_code check_quota(core_call *k, int64_t owner, int64_t dvms, int64_t dvcpu,
-                             int64_t dmem, int64_t ddev)
+static core_code check_quota(core_call *k, int64_t owner, int64_t dvms, int64_t dvcpu, int64_t dmem,
+                             int64_t ddev)
 {
     store_quota q;
     store_usage u;
@@ -234,8 +234,7 @@ static core_code link_all(core_call *k, const store_vm *vm, const core_vm_input 
     for (size_t i = 0; i < in->nthing; i++) {
         store_status s = store_thing_attach(k->st, in->thing_ids[i], vm->id, vm->owner_id);
         if (s == STORE_NOT_FOUND)
-            return core_fail(k, CORE_NOT_FOUND, "no such thing %lld",
-                             (long long)in->thing_ids[i]);
+            return core_fail(k, CORE_NOT_FOUND, "no such thing %lld", (long long)in->thing_ids[i]);
         if (s != STORE_OK)
             return core_store_fail(k, "attach thing");
     }
@@ -735,8 +734,7 @@ core_code core_dev_get(core_call *k, int64_t id, store_dev *out)
     return s == STORE_OK ? CORE_OK : core_store_fail(k, "get device");
 }
 
-core_code core_dev_list(core_call *k, int64_t vm_id, bool rescan_first, store_dev **list,
-                        size_t *n)
+core_code core_dev_list(core_call *k, int64_t vm_id, bool rescan_first, store_dev **list, size_t *n)
 {
     *list = NULL;
     *n = 0;
@@ -746,7 +744,7 @@ core_code core_dev_list(core_call *k, int64_t vm_id, bool rescan_first, store_de
     if (rescan_first)
         rescan(k);
     return store_dev_list(k->st, vm_id, list, n) == STORE_OK ? CORE_OK
-                                                              : core_store_fail(k, "devices");
+                                                             : core_store_fail(k, "devices");
 }
 
 core_code core_dev_attach(core_call *k, int64_t dev_id, int64_t vm_id)
@@ -778,7 +776,8 @@ core_code core_dev_attach(core_call *k, int64_t dev_id, int64_t vm_id)
     if (!rc) {
         store_status s = store_dev_attach(k->st, dev_id, vm.id, vm.owner_id);
         if (s == STORE_CONFLICT)
-            rc = core_fail(k, CORE_CONFLICT, "the device is attached to another VM: detach it first");
+            rc = core_fail(k, CORE_CONFLICT,
+                           "the device is attached to another VM: detach it first");
         else if (s != STORE_OK)
             rc = core_store_fail(k, "attach device");
     }
@@ -856,8 +855,7 @@ core_code core_thing_get(core_call *k, int64_t id, store_thing *out)
     return s == STORE_OK ? CORE_OK : core_store_fail(k, "get thing");
 }
 
-core_code core_thing_list(core_call *k, int64_t owner, int64_t vm_id, store_thing **list,
-                          size_t *n)
+core_code core_thing_list(core_call *k, int64_t owner, int64_t vm_id, store_thing **list, size_t *n)
 {
     *list = NULL;
     *n = 0;
@@ -889,8 +887,8 @@ static core_code server_vm(core_call *k, const char *server, int64_t *vm_id)
     return CORE_OK;
 }
 
-core_code core_thing_create(core_call *k, const char *name, const char *info,
-                            const char *server, int64_t vm_id, store_thing *out)
+core_code core_thing_create(core_call *k, const char *name, const char *info, const char *server,
+                            int64_t vm_id, store_thing *out)
 {
     memset(out, 0, sizeof *out);
     core_code rc = core_need_user(k);
@@ -913,7 +911,9 @@ core_code core_thing_create(core_call *k, const char *name, const char *info,
             return core_store_fail(k, "get VM");
         store_vm_clear(&vm);
     }
-    store_thing t = {.owner_id = k->uid, .name = (char *)name, .info = (char *)(info ? info : ""),
+    store_thing t = {.owner_id = k->uid,
+                     .name = (char *)name,
+                     .info = (char *)(info ? info : ""),
                      .vm_id = vm_id};
     store_status s = store_thing_create(k->st, &t, NULL, 0);
     if (s == STORE_CONFLICT)

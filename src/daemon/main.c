@@ -66,20 +66,29 @@ static const key keys[] = {
     {"http", "tls_key", K_STR, S(tls_key), NULL, "TLS private key (PEM)"},
     {"http", "static_dir", K_STR, S(static_dir), NULL, "web console files"},
     {"http", "threads", K_INT, S(threads), "0", "worker threads (0: one per CPU)"},
-    {"http", "request_timeout", K_INT, S(request_timeout), "30", "seconds per request/idle connection"},
-    {"http", "max_body", K_INT, S(max_body), "1048576", "largest request body in bytes (413 beyond)"},
-    {"database", "database", K_STR, S(database), "/var/lib/epfiot/epfiot.db", "SQLite database file"},
+    {"http", "request_timeout", K_INT, S(request_timeout), "30",
+     "seconds per request/idle connection"},
+    {"http", "max_body", K_INT, S(max_body), "1048576",
+     "largest request body in bytes (413 beyond)"},
+    {"database", "database", K_STR, S(database), "/var/lib/epfiot/epfiot.db",
+     "SQLite database file"},
     {"libvirt", "libvirt_uri", K_STR, S(libvirt_uri), "qemu:///system", "libvirt connection URI"},
     {"libvirt", "image_pool", K_STR, S(image_pool), "default", "storage pool of base images"},
-    {"libvirt", "vm_pool", K_STR, S(vm_pool), NULL, "storage pool of VM disks (default: image_pool)"},
+    {"libvirt", "vm_pool", K_STR, S(vm_pool), NULL,
+     "storage pool of VM disks (default: image_pool)"},
     {"libvirt", "network", K_STR, S(network), "default", "libvirt network of the VMs"},
     {"libvirt", "force_tcg", K_BOOL, S(force_tcg), "false", "use TCG even where KVM is claimed"},
     {"lwm2m", "lwm2m_port", K_INT, S(lwm2m_port), "5685", "LwM2M bootstrap port (reserved)"},
-    {"lwm2m", "lwm2m_dtls_port", K_INT, S(lwm2m_dtls_port), "5686", "LwM2M bootstrap DTLS port (reserved)"},
-    {"limits", "max_depth", K_INT, S(max_depth), "0", "GraphQL selection depth (0: engine default)"},
-    {"limits", "max_fields", K_INT, S(max_fields), "0", "GraphQL fields per operation (0: default)"},
-    {"limits", "max_aliases", K_INT, S(max_aliases), "0", "GraphQL aliases per operation (0: default)"},
-    {"limits", "max_list_items", K_INT, S(max_list_items), "0", "items in one list result (0: default)"},
+    {"lwm2m", "lwm2m_dtls_port", K_INT, S(lwm2m_dtls_port), "5686",
+     "LwM2M bootstrap DTLS port (reserved)"},
+    {"limits", "max_depth", K_INT, S(max_depth), "0",
+     "GraphQL selection depth (0: engine default)"},
+    {"limits", "max_fields", K_INT, S(max_fields), "0",
+     "GraphQL fields per operation (0: default)"},
+    {"limits", "max_aliases", K_INT, S(max_aliases), "0",
+     "GraphQL aliases per operation (0: default)"},
+    {"limits", "max_list_items", K_INT, S(max_list_items), "0",
+     "items in one list result (0: default)"},
     {"limits", "max_vcpus", K_INT, S(max_vcpus), "64", "vCPUs of one VM at most"},
     {"limits", "max_memory", K_INT, S(max_memory), "262144", "MiB of one VM at most"},
     {"auth", "session_ttl", K_INT, S(session_ttl), "43200", "session lifetime in seconds"},
@@ -148,16 +157,14 @@ static void config_free(config *c)
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "Usage: epfiotd [OPTIONS]\n"
-            "The EPFIOT appliance daemon: the GraphQL API (/graphql, /query), login,\n"
-            "/healthz and /metrics over HTTP(S), on top of libvirt and SQLite.\n\n"
-            "  --config FILE        INI configuration (default " DEFAULT_CONFIG
-            ", if present)\n"
-            "  --print-schema       print the API's SDL and exit\n"
-            "  --help, --version\n\n"
-            "Every configuration key is also a flag (--key VALUE or --key=VALUE;\n"
-            "'_' may be written '-'), which overrides the file:\n");
+    fprintf(f, "Usage: epfiotd [OPTIONS]\n"
+               "The EPFIOT appliance daemon: the GraphQL API (/graphql, /query), login,\n"
+               "/healthz and /metrics over HTTP(S), on top of libvirt and SQLite.\n\n"
+               "  --config FILE        INI configuration (default " DEFAULT_CONFIG ", if present)\n"
+               "  --print-schema       print the API's SDL and exit\n"
+               "  --help, --version\n\n"
+               "Every configuration key is also a flag (--key VALUE or --key=VALUE;\n"
+               "'_' may be written '-'), which overrides the file:\n");
     for (size_t i = 0; i < NKEYS; i++) {
         char flag[40];
         snprintf(flag, sizeof flag, "%s", keys[i].name);
@@ -334,8 +341,10 @@ static int first_admin(core *co, const config *c)
     if (created && generated)
         /* Shown once, on the console of whoever installs the appliance;
          * only its hash is stored. */
-        fprintf(stderr, "epfiotd: created the first admin account \"admin\" with password %s"
-                        " (shown only now)\n", generated);
+        fprintf(stderr,
+                "epfiotd: created the first admin account \"admin\" with password %s"
+                " (shown only now)\n",
+                generated);
     else if (created)
         log_line(CORE_LOG_INFO, "created the first admin account \"admin\"", NULL);
     auth_secret_free(generated);

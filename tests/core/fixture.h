@@ -120,15 +120,16 @@ static char *gqv(env *e, int64_t uid, const char *variables_json, const char *fm
     if (vasprintf(&q, fmt, ap) < 0)
         abort();
     va_end(ap);
-    api_ctx *x = uid ? api_ctx_for_user(e->a, uid) : api_ctx_new(e->a, NULL, NULL, "127.0.0.1", true);
+    api_ctx *x =
+        uid ? api_ctx_for_user(e->a, uid) : api_ctx_new(e->a, NULL, NULL, "127.0.0.1", true);
     gql_arena ar;
     gql_arena_init(&ar, 4096);
     gql_val vars;
     const char *perr;
     bool have_vars = variables_json &&
                      gql_val_parse_json(&ar, variables_json, strlen(variables_json), &vars, &perr);
-    gql_request req = {.query = q, .query_len = strlen(q), .context = x,
-                       .variables = have_vars ? &vars : NULL};
+    gql_request req = {
+        .query = q, .query_len = strlen(q), .context = x, .variables = have_vars ? &vars : NULL};
     gql_result res = {0};
     gql_run(api_schema(e->a), NULL, &req, &res);
     char *out = gql_buf_steal(&res.body, NULL);

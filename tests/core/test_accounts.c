@@ -17,7 +17,9 @@ TEST(login_returns_a_session_that_authenticates)
 {
     env e;
     env_init(&e);
-    char *r = gq(&e, 0, "mutation{login(name:\"alice\",password:\"alice-password\"){token expiresAt user{name role}}}");
+    char *r = gq(&e, 0,
+                 "mutation{login(name:\"alice\",password:\"alice-password\"){token expiresAt "
+                 "user{name role}}}");
     CHECK_CONTAINS(r, "\"user\":{\"name\":\"alice\",\"role\":\"USER\"}");
     char *tok = token_of(r, "token");
     CHECK(tok && strlen(tok) == 43);
@@ -73,7 +75,8 @@ TEST(invalid_credentials_give_no_context)
     env e;
     env_init(&e);
     CHECK(api_ctx_new(e.a, "not-a-token", NULL, "127.0.0.1", false) == NULL);
-    CHECK(api_ctx_new(e.a, NULL, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "127.0.0.1", true) == NULL);
+    CHECK(api_ctx_new(e.a, NULL, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "127.0.0.1",
+                      true) == NULL);
     CHECK(api_ctx_new(e.a, NULL, NULL, "127.0.0.1", false) == NULL);
     api_ctx *anon = api_ctx_new(e.a, NULL, NULL, "127.0.0.1", true);
     CHECK(anon != NULL);
@@ -116,7 +119,8 @@ TEST(create_user_and_log_in_as_them)
 {
     env e;
     env_init(&e);
-    char *r = gq(&e, e.admin, "mutation{createUser(name:\"carol\",password:\"carol-password\"){name role}}");
+    char *r = gq(&e, e.admin,
+                 "mutation{createUser(name:\"carol\",password:\"carol-password\"){name role}}");
     CHECK_STR(r, "{\"data\":{\"createUser\":{\"name\":\"carol\",\"role\":\"USER\"}}}");
     free(r);
     r = gq(&e, 0, "mutation{login(name:\"carol\",password:\"carol-password\"){user{name}}}");
@@ -138,7 +142,9 @@ TEST(create_user_never_returns_the_password)
 {
     env e;
     env_init(&e);
-    char *r = gq(&e, e.admin, "mutation{createUser(name:\"carol\",password:\"carol-secret-pw\",role:ADMIN){id name role createdAt}}");
+    char *r = gq(&e, e.admin,
+                 "mutation{createUser(name:\"carol\",password:\"carol-secret-pw\",role:ADMIN){id "
+                 "name role createdAt}}");
     CHECK_CONTAINS(r, "\"role\":\"ADMIN\"");
     CHECK(!strstr(r, "carol-secret-pw"));
     free(r);
@@ -170,10 +176,12 @@ TEST(set_password_for_oneself_needs_the_old_one)
     char *r = gq(&e, e.alice, "mutation{setPassword(newPassword:\"new-password-1\")}");
     CHECK_CONTAINS(r, "the old password is wrong or missing");
     free(r);
-    r = gq(&e, e.alice, "mutation{setPassword(oldPassword:\"nope-nope\",newPassword:\"new-password-1\")}");
+    r = gq(&e, e.alice,
+           "mutation{setPassword(oldPassword:\"nope-nope\",newPassword:\"new-password-1\")}");
     CHECK_CONTAINS(r, "\"code\":\"FORBIDDEN\"");
     free(r);
-    r = gq(&e, e.alice, "mutation{setPassword(oldPassword:\"alice-password\",newPassword:\"new-password-1\")}");
+    r = gq(&e, e.alice,
+           "mutation{setPassword(oldPassword:\"alice-password\",newPassword:\"new-password-1\")}");
     CHECK_STR(r, "{\"data\":{\"setPassword\":true}}");
     free(r);
     r = gq(&e, 0, "mutation{login(name:\"alice\",password:\"new-password-1\"){user{name}}}");
@@ -186,10 +194,13 @@ TEST(an_admin_sets_anyones_password_but_a_user_only_their_own)
 {
     env e;
     env_init(&e);
-    char *r = gq(&e, e.admin, "mutation{setPassword(userID:\"%lld\",newPassword:\"reset-password\")}", (long long)e.bob);
+    char *r =
+        gq(&e, e.admin, "mutation{setPassword(userID:\"%lld\",newPassword:\"reset-password\")}",
+           (long long)e.bob);
     CHECK_STR(r, "{\"data\":{\"setPassword\":true}}");
     free(r);
-    r = gq(&e, e.alice, "mutation{setPassword(userID:\"%lld\",newPassword:\"reset-password\")}", (long long)e.bob);
+    r = gq(&e, e.alice, "mutation{setPassword(userID:\"%lld\",newPassword:\"reset-password\")}",
+           (long long)e.bob);
     CHECK_CONTAINS(r, "no such user");
     free(r);
     env_free(&e);
@@ -199,8 +210,11 @@ TEST(quota_on_vms_is_enforced_with_a_clear_error)
 {
     env e;
     env_init(&e);
-    char *r = gq(&e, e.admin, "mutation{setQuota(userID:\"%lld\",quota:{vms:1}){vms vcpus memory devices}}", (long long)e.alice);
-    CHECK_STR(r, "{\"data\":{\"setQuota\":{\"vms\":1,\"vcpus\":null,\"memory\":null,\"devices\":null}}}");
+    char *r = gq(&e, e.admin,
+                 "mutation{setQuota(userID:\"%lld\",quota:{vms:1}){vms vcpus memory devices}}",
+                 (long long)e.alice);
+    CHECK_STR(
+        r, "{\"data\":{\"setQuota\":{\"vms\":1,\"vcpus\":null,\"memory\":null,\"devices\":null}}}");
     free(r);
     CHECK(env_vm(&e, e.alice, "one") > 0);
     r = gq(&e, e.alice, "mutation{createVm(vm:{name:\"two\",base:\"busybox.raw\"}){id}}");
@@ -214,15 +228,18 @@ TEST(quota_on_vcpus_and_memory_covers_creation_and_resizing)
 {
     env e;
     env_init(&e);
-    free(gq(&e, e.admin, "mutation{setQuota(userID:\"%lld\",quota:{vcpus:2,memory:512}){vms}}", (long long)e.alice));
-    char *r = gq(&e, e.alice, "mutation{createVm(vm:{name:\"a\",base:\"busybox.raw\",vcpu:3}){id}}");
+    free(gq(&e, e.admin, "mutation{setQuota(userID:\"%lld\",quota:{vcpus:2,memory:512}){vms}}",
+            (long long)e.alice));
+    char *r =
+        gq(&e, e.alice, "mutation{createVm(vm:{name:\"a\",base:\"busybox.raw\",vcpu:3}){id}}");
     CHECK_CONTAINS(r, "quota exceeded: at most 2 vCPUs");
     free(r);
     r = gq(&e, e.alice, "mutation{createVm(vm:{name:\"a\",base:\"busybox.raw\",memory:1024}){id}}");
     CHECK_CONTAINS(r, "quota exceeded: at most 512 MiB of memory");
     free(r);
     int64_t id = env_vm(&e, e.alice, "a");
-    r = gq(&e, e.alice, "mutation{updateVm(vm:{id:\"%lld\",name:\"a\",base:\"\",vcpu:3}){id}}", (long long)id);
+    r = gq(&e, e.alice, "mutation{updateVm(vm:{id:\"%lld\",name:\"a\",base:\"\",vcpu:3}){id}}",
+           (long long)id);
     CHECK_CONTAINS(r, "quota exceeded: at most 2 vCPUs");
     free(r);
     r = gq(&e, e.alice, "{getVm(id:\"%lld\"){vcpu}}", (long long)id);
@@ -235,7 +252,8 @@ TEST(quota_on_devices_is_enforced)
 {
     env e;
     env_init(&e);
-    free(gq(&e, e.admin, "mutation{setQuota(userID:\"%lld\",quota:{devices:1}){vms}}", (long long)e.alice));
+    free(gq(&e, e.admin, "mutation{setQuota(userID:\"%lld\",quota:{devices:1}){vms}}",
+            (long long)e.alice));
     int64_t id = env_vm(&e, e.alice, "a");
     free(gq(&e, e.alice, "{getUsb{id}}"));
     char *r = gq(&e, e.alice, "mutation{attachDevice(devID:\"1\",vmID:\"%lld\")}", (long long)id);
@@ -251,7 +269,8 @@ TEST(a_negative_quota_other_than_minus_one_is_rejected)
 {
     env e;
     env_init(&e);
-    char *r = gq(&e, e.admin, "mutation{setQuota(userID:\"%lld\",quota:{vms:-2}){vms}}", (long long)e.alice);
+    char *r = gq(&e, e.admin, "mutation{setQuota(userID:\"%lld\",quota:{vms:-2}){vms}}",
+                 (long long)e.alice);
     CHECK_CONTAINS(r, "\"code\":\"BAD_USER_INPUT\"");
     free(r);
     env_free(&e);
@@ -261,7 +280,9 @@ TEST(an_api_token_is_shown_once_and_works_until_revoked)
 {
     env e;
     env_init(&e);
-    char *r = gq(&e, e.alice, "mutation{createToken(name:\"ci\",expiresIn:3600){secret token{id name expiresAt revokedAt}}}");
+    char *r = gq(&e, e.alice,
+                 "mutation{createToken(name:\"ci\",expiresIn:3600){secret token{id name expiresAt "
+                 "revokedAt}}}");
     CHECK_CONTAINS(r, "\"name\":\"ci\"");
     CHECK_CONTAINS(r, "\"revokedAt\":null");
     char *secret = token_of(r, "secret");

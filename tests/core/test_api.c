@@ -6,18 +6,33 @@
 TEST(the_sdl_has_every_thesis_operation_with_its_arguments)
 {
     const char *must[] = {
-        "getUser(id: ID!): User", "getUsers: [User]", "getVm(id: ID!): Vm",
-        "getDev(id: ID!): Hostdev", "getThing(id: ID!): Thing", "getVms: [Vm]",
-        "getUsb: [Hostdev]", "createVm(vm: VmInput!): Vm", "updateVm(vm: VmInput!): Vm",
-        "deleteVm(userID: ID!, vmID: ID!): Boolean", "createThing(thing: ThingInput!): Thing",
+        "getUser(id: ID!): User",
+        "getUsers: [User]",
+        "getVm(id: ID!): Vm",
+        "getDev(id: ID!): Hostdev",
+        "getThing(id: ID!): Thing",
+        "getVms: [Vm]",
+        "getUsb: [Hostdev]",
+        "createVm(vm: VmInput!): Vm",
+        "updateVm(vm: VmInput!): Vm",
+        "deleteVm(userID: ID!, vmID: ID!): Boolean",
+        "createThing(thing: ThingInput!): Thing",
         "createThingVm(thing: ThingInput!, vmID: ID!): Thing",
         "attachThing(thingID: ID!, vmID: ID!): Boolean",
         "attachDevice(devID: ID!, vmID: ID!): Boolean",
-        "detachDevice(devID: ID!, vmID: ID!): Boolean", "powerON(vmID: ID!): Vm",
-        "powerOFF(vmID: ID!): Vm", "destroyVM(vmID: ID!): Boolean",
-        "forceDestroyVM(vmID: ID!): Boolean", "forceOFF(vmID: ID!): Boolean",
-        "memory: Int = 256", "vcpu: Int = 1", "devIDs: [Int]", "thingIDs: [Int]",
-        "config: ConfigInput", "server: String!", "vmsConnection(first: Int, after: ID",
+        "detachDevice(devID: ID!, vmID: ID!): Boolean",
+        "powerON(vmID: ID!): Vm",
+        "powerOFF(vmID: ID!): Vm",
+        "destroyVM(vmID: ID!): Boolean",
+        "forceDestroyVM(vmID: ID!): Boolean",
+        "forceOFF(vmID: ID!): Boolean",
+        "memory: Int = 256",
+        "vcpu: Int = 1",
+        "devIDs: [Int]",
+        "thingIDs: [Int]",
+        "config: ConfigInput",
+        "server: String!",
+        "vmsConnection(first: Int, after: ID",
     };
     for (size_t i = 0; i < sizeof must / sizeof *must; i++)
         CHECK_CONTAINS(api_schema_sdl, must[i]);
@@ -49,10 +64,12 @@ TEST(thesis_example_create_vm_with_variables)
 {
     env e;
     env_init(&e);
-    char *r = gqv(&e, e.alice,
-                  "{\"vm\":{\"name\":\"vm1\",\"base\":\"debian-12.qcow2\",\"memory\":512,\"vcpu\":2,"
-                  "\"config\":{\"user\":\"epfiot\",\"password\":\"epfiot\"}}}",
-                  "mutation createVm($vm: VmInput!) { createVm(vm: $vm) { id name base memory vcpu state } }");
+    char *r =
+        gqv(&e, e.alice,
+            "{\"vm\":{\"name\":\"vm1\",\"base\":\"debian-12.qcow2\",\"memory\":512,\"vcpu\":2,"
+            "\"config\":{\"user\":\"epfiot\",\"password\":\"epfiot\"}}}",
+            "mutation createVm($vm: VmInput!) { createVm(vm: $vm) { id name base memory vcpu state "
+            "} }");
     CHECK_CONTAINS(r, "\"name\":\"vm1\",\"base\":\"debian-12.qcow2\",\"memory\":512,\"vcpu\":2,"
                       "\"state\":\"POWEROFF\"");
     free(r);
@@ -64,14 +81,20 @@ TEST(thesis_example_queries)
     env e;
     env_init(&e);
     env_vm(&e, e.alice, "vm1");
-    char *r = gq(&e, e.alice, "query { getVms { id name state ip dev { id bus device info } things { id name info } } }");
-    CHECK_CONTAINS(r, "{\"data\":{\"getVms\":[{\"id\":\"1\",\"name\":\"vm1\",\"state\":\"POWEROFF\",\"ip\":null,"
-                      "\"dev\":[],\"things\":[]}]}}");
+    char *r = gq(
+        &e, e.alice,
+        "query { getVms { id name state ip dev { id bus device info } things { id name info } } }");
+    CHECK_CONTAINS(
+        r,
+        "{\"data\":{\"getVms\":[{\"id\":\"1\",\"name\":\"vm1\",\"state\":\"POWEROFF\",\"ip\":null,"
+        "\"dev\":[],\"things\":[]}]}}");
     free(r);
     r = gq(&e, e.alice, "query { getUsb { id bus device info } }");
     CHECK_CONTAINS(r, "{\"id\":\"1\",\"bus\":\"001\",\"device\":\"004\",\"info\":\"Google Inc.\"}");
     free(r);
-    r = gq(&e, e.alice, "query { getUser(id: \"%lld\") { id name vms { id name } vmsConnection(first: 5) { totalCount edges { cursor node { name } } pageInfo { hasNextPage } } } }",
+    r = gq(&e, e.alice,
+           "query { getUser(id: \"%lld\") { id name vms { id name } vmsConnection(first: 5) { "
+           "totalCount edges { cursor node { name } } pageInfo { hasNextPage } } } }",
            (long long)e.alice);
     CHECK_CONTAINS(r, "\"vmsConnection\":{\"totalCount\":1,\"edges\":[{\"cursor\":\"");
     CHECK_CONTAINS(r, "\"node\":{\"name\":\"vm1\"}}],\"pageInfo\":{\"hasNextPage\":false}}");
@@ -85,7 +108,8 @@ TEST(user_vms_connection_edges_work)
     env_init(&e);
     env_vm(&e, e.alice, "a");
     char *r = gq(&e, e.alice, "{me{vmsConnection{edges{node{name}}}}}");
-    CHECK_STR(r, "{\"data\":{\"me\":{\"vmsConnection\":{\"edges\":[{\"node\":{\"name\":\"a\"}}]}}}}");
+    CHECK_STR(r,
+              "{\"data\":{\"me\":{\"vmsConnection\":{\"edges\":[{\"node\":{\"name\":\"a\"}}]}}}}");
     free(r);
     env_free(&e);
 }
@@ -109,15 +133,19 @@ TEST(pagination_forward_with_first_and_after)
     const char *names[] = {"a", "b", "c", "d", "e"};
     for (int i = 0; i < 5; i++)
         env_vm(&e, e.alice, names[i]);
-    char *r = gq(&e, e.alice, "{vmsConnection(first:2){totalCount edges{cursor node{name}} pageInfo{hasNextPage hasPreviousPage}}}");
+    char *r = gq(&e, e.alice,
+                 "{vmsConnection(first:2){totalCount edges{cursor node{name}} pageInfo{hasNextPage "
+                 "hasPreviousPage}}}");
     CHECK_CONTAINS(r, "\"totalCount\":5");
     CHECK_CONTAINS(r, "{\"name\":\"a\"}");
     CHECK_CONTAINS(r, "{\"name\":\"b\"}");
     CHECK_CONTAINS(r, "\"hasNextPage\":true,\"hasPreviousPage\":false");
     char *c = cursor_at(r, 1);
     free(r);
-    r = gq(&e, e.alice, "{vmsConnection(first:2,after:\"%s\"){edges{node{name}} pageInfo{hasNextPage}}}", c);
-    CHECK_STR(r, "{\"data\":{\"vmsConnection\":{\"edges\":[{\"node\":{\"name\":\"c\"}},{\"node\":{\"name\":\"d\"}}],"
+    r = gq(&e, e.alice,
+           "{vmsConnection(first:2,after:\"%s\"){edges{node{name}} pageInfo{hasNextPage}}}", c);
+    CHECK_STR(r, "{\"data\":{\"vmsConnection\":{\"edges\":[{\"node\":{\"name\":\"c\"}},{\"node\":{"
+                 "\"name\":\"d\"}}],"
                  "\"pageInfo\":{\"hasNextPage\":true}}}}");
     free(r);
     free(c);
@@ -131,13 +159,15 @@ TEST(pagination_backward_with_last_and_before)
     const char *names[] = {"a", "b", "c", "d"};
     for (int i = 0; i < 4; i++)
         env_vm(&e, e.alice, names[i]);
-    char *r = gq(&e, e.alice, "{vmsConnection(last:1){edges{cursor node{name}} pageInfo{hasPreviousPage}}}");
+    char *r = gq(&e, e.alice,
+                 "{vmsConnection(last:1){edges{cursor node{name}} pageInfo{hasPreviousPage}}}");
     CHECK_CONTAINS(r, "{\"name\":\"d\"}");
     CHECK_CONTAINS(r, "\"hasPreviousPage\":true");
     char *c = cursor_at(r, 0);
     free(r);
     r = gq(&e, e.alice, "{vmsConnection(last:2,before:\"%s\"){edges{node{name}}}}", c);
-    CHECK_STR(r, "{\"data\":{\"vmsConnection\":{\"edges\":[{\"node\":{\"name\":\"b\"}},{\"node\":{\"name\":\"c\"}}]}}}");
+    CHECK_STR(r, "{\"data\":{\"vmsConnection\":{\"edges\":[{\"node\":{\"name\":\"b\"}},{\"node\":{"
+                 "\"name\":\"c\"}}]}}}");
     free(r);
     free(c);
     env_free(&e);
@@ -162,8 +192,10 @@ TEST(things_and_users_have_connections_too)
     env_init(&e);
     env_vm(&e, e.alice, "a");
     free(gq(&e, e.alice, "mutation{createThing(thing:{name:\"t\",info:\"\",server:\"a\"}){id}}"));
-    char *r = gq(&e, e.alice, "{thingsConnection{totalCount edges{node{name}}} usersConnection{totalCount}}");
-    CHECK_STR(r, "{\"data\":{\"thingsConnection\":{\"totalCount\":1,\"edges\":[{\"node\":{\"name\":\"t\"}}]},"
+    char *r = gq(&e, e.alice,
+                 "{thingsConnection{totalCount edges{node{name}}} usersConnection{totalCount}}");
+    CHECK_STR(r, "{\"data\":{\"thingsConnection\":{\"totalCount\":1,\"edges\":[{\"node\":{\"name\":"
+                 "\"t\"}}]},"
                  "\"usersConnection\":{\"totalCount\":1}}}");
     free(r);
     env_free(&e);
@@ -175,7 +207,8 @@ TEST(images_lists_the_base_images_only)
     env_init(&e);
     env_vm(&e, e.alice, "a");
     char *r = gq(&e, e.alice, "{images{name format capacity}}");
-    CHECK_CONTAINS(r, "{\"name\":\"debian-12.qcow2\",\"format\":\"qcow2\",\"capacity\":2147483648}");
+    CHECK_CONTAINS(r,
+                   "{\"name\":\"debian-12.qcow2\",\"format\":\"qcow2\",\"capacity\":2147483648}");
     CHECK_CONTAINS(r, "busybox.raw");
     CHECK(!strstr(r, "epfiot-vm-"));
     free(r);
@@ -198,7 +231,8 @@ TEST(hostdev_has_the_richer_fields)
     env e;
     env_init(&e);
     char *r = gq(&e, e.alice, "{getUsb{vendorId productId port present serial}}");
-    CHECK_CONTAINS(r, "{\"vendorId\":\"0781\",\"productId\":\"5567\",\"port\":\"1-3.2\",\"present\":true,\"serial\":null}");
+    CHECK_CONTAINS(r, "{\"vendorId\":\"0781\",\"productId\":\"5567\",\"port\":\"1-3.2\","
+                      "\"present\":true,\"serial\":null}");
     free(r);
     env_free(&e);
 }
@@ -233,8 +267,14 @@ TEST(anonymous_callers_get_authentication_errors_everywhere_but_login)
 {
     env e;
     env_init(&e);
-    const char *qs[] = {"{me{id}}", "{getUsers{id}}", "{getUsb{id}}", "{images{name}}", "{host{cpus}}",
-                        "{tokens{id}}", "{getDev(id:\"1\"){id}}", "mutation{logout}",
+    const char *qs[] = {"{me{id}}",
+                        "{getUsers{id}}",
+                        "{getUsb{id}}",
+                        "{images{name}}",
+                        "{host{cpus}}",
+                        "{tokens{id}}",
+                        "{getDev(id:\"1\"){id}}",
+                        "mutation{logout}",
                         "mutation{createToken(name:\"x\"){secret}}"};
     for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
         char *r = gq(&e, 0, "%s", qs[i]);

@@ -30,7 +30,7 @@ static char *run(env *e, int64_t uid, const char *tmpl, int64_t id)
 
 typedef struct op {
     const char *tmpl;
-    bool running; /* both VMs powered on first */
+    bool running;    /* both VMs powered on first */
     bool skip_admin; /* the operation has no admin-on-others'-VM meaning */
 } op;
 
@@ -86,7 +86,7 @@ static void check_matrix(const op *o)
 #define MATRIX(name, ...)                                                                          \
     TEST(name)                                                                                     \
     {                                                                                              \
-        op o = {.tmpl = __VA_ARGS__};                                                                    \
+        op o = {.tmpl = __VA_ARGS__};                                                              \
         check_matrix(&o);                                                                          \
     }
 
@@ -99,16 +99,19 @@ MATRIX(authz_destroyVM, "mutation{destroyVM(vmID:\"VMID\")}")
 MATRIX(authz_forceDestroyVM, "mutation{forceDestroyVM(vmID:\"VMID\")}", .running = true)
 /* A thing belongs to whoever creates it and links only to their own VMs,
  * so an admin's thing cannot go to bob's VM either. */
-MATRIX(authz_createThingVm, "mutation{createThingVm(thing:{name:\"n\",info:\"\",server:\"\"},vmID:\"VMID\"){id}}",
+MATRIX(authz_createThingVm,
+       "mutation{createThingVm(thing:{name:\"n\",info:\"\",server:\"\"},vmID:\"VMID\"){id}}",
        .skip_admin = true)
-MATRIX(authz_attachThing_vm, "mutation{attachThing(thingID:\"1\",vmID:\"VMID\")}", .skip_admin = true)
+MATRIX(authz_attachThing_vm, "mutation{attachThing(thingID:\"1\",vmID:\"VMID\")}",
+       .skip_admin = true)
 
 TEST(authz_attachDevice)
 {
     env e;
     int64_t a, b;
     setup(&e, &a, &b, false);
-    char *other = gq(&e, e.alice, "mutation{attachDevice(devID:\"1\",vmID:\"%lld\")}", (long long)b);
+    char *other =
+        gq(&e, e.alice, "mutation{attachDevice(devID:\"1\",vmID:\"%lld\")}", (long long)b);
     char *unknown = gq(&e, e.alice, "mutation{attachDevice(devID:\"1\",vmID:\"999\")}");
     CHECK_CONTAINS(other, "no such VM");
     CHECK_STR(other, unknown);
@@ -118,7 +121,8 @@ TEST(authz_attachDevice)
     CHECK_STR(own, "{\"data\":{\"attachDevice\":true}}");
     char *adm = gq(&e, e.admin, "mutation{attachDevice(devID:\"2\",vmID:\"%lld\")}", (long long)b);
     CHECK_STR(adm, "{\"data\":{\"attachDevice\":true}}");
-    char *nodev = gq(&e, e.alice, "mutation{attachDevice(devID:\"77\",vmID:\"%lld\")}", (long long)a);
+    char *nodev =
+        gq(&e, e.alice, "mutation{attachDevice(devID:\"77\",vmID:\"%lld\")}", (long long)a);
     CHECK_CONTAINS(nodev, "no such device");
     free(other);
     free(unknown);
@@ -157,8 +161,10 @@ TEST(authz_attachThing_of_another_tenant_is_unknown)
     env e;
     int64_t a, b;
     setup(&e, &a, &b, false);
-    char *other = gq(&e, e.alice, "mutation{attachThing(thingID:\"2\",vmID:\"%lld\")}", (long long)a);
-    char *unknown = gq(&e, e.alice, "mutation{attachThing(thingID:\"99\",vmID:\"%lld\")}", (long long)a);
+    char *other =
+        gq(&e, e.alice, "mutation{attachThing(thingID:\"2\",vmID:\"%lld\")}", (long long)a);
+    char *unknown =
+        gq(&e, e.alice, "mutation{attachThing(thingID:\"99\",vmID:\"%lld\")}", (long long)a);
     CHECK_CONTAINS(other, "no such thing");
     CHECK_STR(other, unknown);
     free(other);
@@ -173,7 +179,8 @@ TEST(authz_detachDevice)
     setup(&e, &a, &b, false);
     free(gq(&e, e.alice, "mutation{attachDevice(devID:\"1\",vmID:\"%lld\")}", (long long)a));
     free(gq(&e, e.bob, "mutation{attachDevice(devID:\"2\",vmID:\"%lld\")}", (long long)b));
-    char *other = gq(&e, e.alice, "mutation{detachDevice(devID:\"2\",vmID:\"%lld\")}", (long long)b);
+    char *other =
+        gq(&e, e.alice, "mutation{detachDevice(devID:\"2\",vmID:\"%lld\")}", (long long)b);
     char *unknown = gq(&e, e.alice, "mutation{detachDevice(devID:\"2\",vmID:\"999\")}");
     CHECK_CONTAINS(other, "no such VM");
     CHECK_STR(other, unknown);
@@ -196,13 +203,16 @@ TEST(authz_lists_show_only_the_callers_rows)
     env e;
     int64_t a, b;
     setup(&e, &a, &b, false);
-    char *r = gq(&e, e.alice, "{getVms{name} getThings{name} getUsers{name} vmsConnection{totalCount}}");
+    char *r =
+        gq(&e, e.alice, "{getVms{name} getThings{name} getUsers{name} vmsConnection{totalCount}}");
     CHECK_STR(r, "{\"data\":{\"getVms\":[{\"name\":\"a\"}],\"getThings\":[{\"name\":\"ta\"}],"
                  "\"getUsers\":[{\"name\":\"alice\"}],\"vmsConnection\":{\"totalCount\":1}}}");
     free(r);
     r = gq(&e, e.admin, "{getVms{name} getThings{name} getUsers{name}}");
-    CHECK_STR(r, "{\"data\":{\"getVms\":[{\"name\":\"a\"},{\"name\":\"b\"}],\"getThings\":[{\"name\":\"ta\"},"
-                 "{\"name\":\"tb\"}],\"getUsers\":[{\"name\":\"admin\"},{\"name\":\"alice\"},{\"name\":\"bob\"}]}}");
+    CHECK_STR(r, "{\"data\":{\"getVms\":[{\"name\":\"a\"},{\"name\":\"b\"}],\"getThings\":[{"
+                 "\"name\":\"ta\"},"
+                 "{\"name\":\"tb\"}],\"getUsers\":[{\"name\":\"admin\"},{\"name\":\"alice\"},{"
+                 "\"name\":\"bob\"}]}}");
     free(r);
     r = gq(&e, 0, "{getVms{name}}");
     CHECK_CONTAINS(r, "UNAUTHENTICATED");

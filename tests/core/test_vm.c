@@ -43,8 +43,9 @@ TEST(the_same_password_gets_a_different_salt_each_time)
 {
     env e;
     env_init(&e);
-    free(gq(&e, e.alice, "mutation{a:createVm(vm:{name:\"a\",base:\"busybox.raw\",config:{password:\"pw\"}}){id}"
-                         " b:createVm(vm:{name:\"b\",base:\"busybox.raw\",config:{password:\"pw\"}}){id}}"));
+    free(gq(&e, e.alice,
+            "mutation{a:createVm(vm:{name:\"a\",base:\"busybox.raw\",config:{password:\"pw\"}}){id}"
+            " b:createVm(vm:{name:\"b\",base:\"busybox.raw\",config:{password:\"pw\"}}){id}}"));
     store_vm a, b;
     CHECK_INT(store_vm_get(core_store(e.c), 1, 0, &a), STORE_OK);
     CHECK_INT(store_vm_get(core_store(e.c), 2, 0, &b), STORE_OK);
@@ -64,7 +65,7 @@ TEST(names_with_shell_metacharacters_or_slashes_are_rejected)
         char vars[128];
         snprintf(vars, sizeof vars, "{\"n\":\"%s\"}", bad[i]);
         char *r = gqv(&e, e.alice, vars,
-                "mutation($n:String!){createVm(vm:{name:$n,base:\"debian-12.qcow2\"}){id}}");
+                      "mutation($n:String!){createVm(vm:{name:$n,base:\"debian-12.qcow2\"}){id}}");
         CHECK_CONTAINS(r, "\"code\":\"BAD_USER_INPUT\"");
         CHECK_CONTAINS(r, "invalid VM name");
         free(r);
@@ -79,8 +80,8 @@ TEST(a_base_image_is_a_name_never_a_path)
 {
     env e;
     env_init(&e);
-    char *r = gq(&e, e.alice,
-                 "mutation{createVm(vm:{name:\"x\",base:\"../user/1/secret.qcow2\"}){id}}");
+    char *r =
+        gq(&e, e.alice, "mutation{createVm(vm:{name:\"x\",base:\"../user/1/secret.qcow2\"}){id}}");
     CHECK_CONTAINS(r, "invalid base image name");
     free(r);
     r = gq(&e, e.alice, "mutation{createVm(vm:{name:\"x\",base:\"/etc/passwd\"}){id}}");
@@ -112,7 +113,8 @@ TEST(a_vm_volume_is_not_a_base_image)
     env e;
     env_init(&e);
     int64_t id = env_vm(&e, e.bob, "victim");
-    char *r = gq(&e, e.alice, "mutation{createVm(vm:{name:\"x\",base:\"epfiot-vm-%lld-disk.qcow2\"}){id}}",
+    char *r = gq(&e, e.alice,
+                 "mutation{createVm(vm:{name:\"x\",base:\"epfiot-vm-%lld-disk.qcow2\"}){id}}",
                  (long long)id);
     CHECK_CONTAINS(r, "no base image named");
     free(r);
@@ -125,12 +127,17 @@ TEST(a_failed_define_rolls_back_the_row_and_the_device_links)
     env_init(&e);
     /* A domain named like the next VM makes libvirt refuse the define. */
     char uuid[37];
-    drv_vm_spec spec = {.domain_name = "epfiot-vm-1", .vcpus = 1, .max_vcpus = 1,
-                        .memory_mib = 64, .max_memory_mib = 64, .base_image = "busybox.raw",
+    drv_vm_spec spec = {.domain_name = "epfiot-vm-1",
+                        .vcpus = 1,
+                        .max_vcpus = 1,
+                        .memory_mib = 64,
+                        .max_memory_mib = 64,
+                        .base_image = "busybox.raw",
                         .disk_volume = "epfiot-vm-1-disk.qcow2"};
     CHECK_INT(drv_vm_define(e.c->d, &spec, uuid), DRV_OK);
     free(gq(&e, e.alice, "{getUsb{id}}"));
-    char *r = gq(&e, e.alice, "mutation{createVm(vm:{name:\"web\",base:\"debian-12.qcow2\",devIDs:[1]}){id}}");
+    char *r = gq(&e, e.alice,
+                 "mutation{createVm(vm:{name:\"web\",base:\"debian-12.qcow2\",devIDs:[1]}){id}}");
     CHECK_CONTAINS(r, "\"errors\"");
     CHECK_CONTAINS(r, "cannot create the VM");
     free(r);
@@ -159,7 +166,8 @@ TEST(vcpu_and_memory_bounds_are_checked)
 {
     env e;
     env_init(&e);
-    char *r = gq(&e, e.alice, "mutation{createVm(vm:{name:\"a\",base:\"busybox.raw\",vcpu:0}){id}}");
+    char *r =
+        gq(&e, e.alice, "mutation{createVm(vm:{name:\"a\",base:\"busybox.raw\",vcpu:0}){id}}");
     CHECK_CONTAINS(r, "vcpu must be between 1 and 64");
     free(r);
     r = gq(&e, e.alice, "mutation{createVm(vm:{name:\"a\",base:\"busybox.raw\",memory:-5}){id}}");
@@ -174,8 +182,10 @@ TEST(update_vm_without_dev_ids_or_thing_ids_works)
     env_init(&e);
     int64_t id = env_vm(&e, e.alice, "web");
     char *r = gq(&e, e.alice,
-                 "mutation{updateVm(vm:{id:\"%lld\",name:\"web2\",base:\"debian-12.qcow2\",vcpu:2,memory:512})"
-                 "{id name vcpu memory pendingChanges}}", (long long)id);
+                 "mutation{updateVm(vm:{id:\"%lld\",name:\"web2\",base:\"debian-12.qcow2\",vcpu:2,"
+                 "memory:512})"
+                 "{id name vcpu memory pendingChanges}}",
+                 (long long)id);
     CHECK_CONTAINS(r, "\"name\":\"web2\",\"vcpu\":2,\"memory\":512,\"pendingChanges\":[]");
     free(r);
     env_free(&e);
@@ -189,7 +199,8 @@ TEST(update_vm_applies_the_size_to_the_hypervisor)
     free(gq(&e, e.alice, "mutation{powerON(vmID:\"%lld\"){state}}", (long long)id));
     char *r = gq(&e, e.alice,
                  "mutation{updateVm(vm:{id:\"%lld\",name:\"web\",base:\"\",vcpu:3,memory:384})"
-                 "{vcpu memory state pendingChanges}}", (long long)id);
+                 "{vcpu memory state pendingChanges}}",
+                 (long long)id);
     CHECK_CONTAINS(r, "\"vcpu\":3,\"memory\":384,\"state\":\"RUNNING\"");
     free(r);
     drv_vm_info info;
@@ -213,7 +224,8 @@ TEST(update_vm_identifies_the_vm_by_id_and_keeps_the_base)
     char *r = gq(&e, e.alice, "mutation{updateVm(vm:{name:\"web\",base:\"debian-12.qcow2\"}){id}}");
     CHECK_CONTAINS(r, "no such VM");
     free(r);
-    r = gq(&e, e.alice, "mutation{updateVm(vm:{id:\"%lld\",name:\"web\",base:\"busybox.raw\"}){id}}",
+    r = gq(&e, e.alice,
+           "mutation{updateVm(vm:{id:\"%lld\",name:\"web\",base:\"busybox.raw\"}){id}}",
            (long long)id);
     CHECK_CONTAINS(r, "the base image of a VM cannot change");
     free(r);
@@ -266,7 +278,8 @@ TEST(destroy_vm_on_a_running_vm_is_an_error_that_says_what_to_do)
     int64_t id = env_vm(&e, e.alice, "web");
     free(gq(&e, e.alice, "mutation{powerON(vmID:\"%lld\"){state}}", (long long)id));
     char *r = gq(&e, e.alice, "mutation{destroyVM(vmID:\"%lld\")}", (long long)id);
-    CHECK_CONTAINS(r, "the VM is running: power it off first (powerOFF or forceOFF), or use forceDestroyVM");
+    CHECK_CONTAINS(
+        r, "the VM is running: power it off first (powerOFF or forceOFF), or use forceDestroyVM");
     CHECK_CONTAINS(r, "\"code\":\"CONFLICT\"");
     free(r);
     CHECK(env_domain_exists(&e, id));
@@ -314,13 +327,16 @@ TEST(delete_vm_is_for_admins_and_needs_the_right_owner)
     env e;
     env_init(&e);
     int64_t id = env_vm(&e, e.alice, "web");
-    char *r = gq(&e, e.alice, "mutation{deleteVm(userID:\"%lld\",vmID:\"%lld\")}", (long long)e.alice, (long long)id);
+    char *r = gq(&e, e.alice, "mutation{deleteVm(userID:\"%lld\",vmID:\"%lld\")}",
+                 (long long)e.alice, (long long)id);
     CHECK_CONTAINS(r, "\"code\":\"FORBIDDEN\"");
     free(r);
-    r = gq(&e, e.admin, "mutation{deleteVm(userID:\"%lld\",vmID:\"%lld\")}", (long long)e.bob, (long long)id);
+    r = gq(&e, e.admin, "mutation{deleteVm(userID:\"%lld\",vmID:\"%lld\")}", (long long)e.bob,
+           (long long)id);
     CHECK_CONTAINS(r, "no such VM");
     free(r);
-    r = gq(&e, e.admin, "mutation{deleteVm(userID:\"%lld\",vmID:\"%lld\")}", (long long)e.alice, (long long)id);
+    r = gq(&e, e.admin, "mutation{deleteVm(userID:\"%lld\",vmID:\"%lld\")}", (long long)e.alice,
+           (long long)id);
     CHECK_STR(r, "{\"data\":{\"deleteVm\":true}}");
     free(r);
     CHECK(!env_domain_exists(&e, id));
@@ -372,7 +388,9 @@ TEST(devices_given_at_creation_are_attached)
     env e;
     env_init(&e);
     free(gq(&e, e.alice, "{getUsb{id}}"));
-    char *r = gq(&e, e.alice, "mutation{createVm(vm:{name:\"a\",base:\"busybox.raw\",devIDs:[1]}){dev{id vm{name}}}}");
+    char *r =
+        gq(&e, e.alice,
+           "mutation{createVm(vm:{name:\"a\",base:\"busybox.raw\",devIDs:[1]}){dev{id vm{name}}}}");
     CHECK_STR(r, "{\"data\":{\"createVm\":{\"dev\":[{\"id\":\"1\",\"vm\":{\"name\":\"a\"}}]}}}");
     free(r);
     char *xml = NULL;
@@ -387,18 +405,27 @@ TEST(things_link_to_a_vm_of_their_owner)
     env e;
     env_init(&e);
     int64_t a = env_vm(&e, e.alice, "web");
-    char *r = gq(&e, e.alice, "mutation{createThing(thing:{name:\"t1\",info:\"temp\",server:\"web\"}){name info state vm{id} lastBootstrapAt lastError}}");
-    CHECK_STR(r, "{\"data\":{\"createThing\":{\"name\":\"t1\",\"info\":\"temp\",\"state\":\"REGISTERED\","
-                 "\"vm\":{\"id\":\"1\"},\"lastBootstrapAt\":null,\"lastError\":null}}}");
+    char *r = gq(&e, e.alice,
+                 "mutation{createThing(thing:{name:\"t1\",info:\"temp\",server:\"web\"}){name info "
+                 "state vm{id} lastBootstrapAt lastError}}");
+    CHECK_STR(
+        r, "{\"data\":{\"createThing\":{\"name\":\"t1\",\"info\":\"temp\",\"state\":\"REGISTERED\","
+           "\"vm\":{\"id\":\"1\"},\"lastBootstrapAt\":null,\"lastError\":null}}}");
     free(r);
-    r = gq(&e, e.alice, "mutation{createThing(thing:{name:\"t2\",info:\"\",server:\"%lld\"}){vm{name}}}", (long long)a);
+    r = gq(&e, e.alice,
+           "mutation{createThing(thing:{name:\"t2\",info:\"\",server:\"%lld\"}){vm{name}}}",
+           (long long)a);
     CHECK_CONTAINS(r, "\"vm\":{\"name\":\"web\"}");
     free(r);
-    r = gq(&e, e.alice, "mutation{createThingVm(thing:{name:\"t3\",info:\"x\",server:\"\"},vmID:\"%lld\"){vm{name}}}", (long long)a);
+    r = gq(&e, e.alice,
+           "mutation{createThingVm(thing:{name:\"t3\",info:\"x\",server:\"\"},vmID:\"%lld\"){vm{"
+           "name}}}",
+           (long long)a);
     CHECK_CONTAINS(r, "\"vm\":{\"name\":\"web\"}");
     free(r);
     r = gq(&e, e.alice, "{getVm(id:\"%lld\"){things{name}}}", (long long)a);
-    CHECK_STR(r, "{\"data\":{\"getVm\":{\"things\":[{\"name\":\"t1\"},{\"name\":\"t2\"},{\"name\":\"t3\"}]}}}");
+    CHECK_STR(r, "{\"data\":{\"getVm\":{\"things\":[{\"name\":\"t1\"},{\"name\":\"t2\"},{\"name\":"
+                 "\"t3\"}]}}}");
     free(r);
     env_free(&e);
 }
@@ -408,7 +435,9 @@ TEST(a_thing_cannot_point_at_another_tenants_vm)
     env e;
     env_init(&e);
     int64_t b = env_vm(&e, e.bob, "bobs");
-    char *r = gq(&e, e.alice, "mutation{createThing(thing:{name:\"t\",info:\"\",server:\"%lld\"}){id}}", (long long)b);
+    char *r =
+        gq(&e, e.alice, "mutation{createThing(thing:{name:\"t\",info:\"\",server:\"%lld\"}){id}}",
+           (long long)b);
     CHECK_CONTAINS(r, "no such VM");
     free(r);
     r = gq(&e, e.alice, "mutation{createThing(thing:{name:\"t\",info:\"\",server:\"bobs\"}){id}}");
@@ -441,9 +470,12 @@ TEST(update_vm_attaches_the_devices_and_things_it_is_given)
     int64_t b = env_vm(&e, e.alice, "b");
     free(gq(&e, e.alice, "{getUsb{id}}"));
     free(gq(&e, e.alice, "mutation{createThing(thing:{name:\"t\",info:\"\",server:\"a\"}){id}}"));
-    char *r = gq(&e, e.alice, "mutation{updateVm(vm:{id:\"%lld\",name:\"b\",base:\"\",devIDs:[4],thingIDs:[1]}){dev{id} things{name}}}",
+    char *r = gq(&e, e.alice,
+                 "mutation{updateVm(vm:{id:\"%lld\",name:\"b\",base:\"\",devIDs:[4],thingIDs:[1]}){"
+                 "dev{id} things{name}}}",
                  (long long)b);
-    CHECK_STR(r, "{\"data\":{\"updateVm\":{\"dev\":[{\"id\":\"4\"}],\"things\":[{\"name\":\"t\"}]}}}");
+    CHECK_STR(r,
+              "{\"data\":{\"updateVm\":{\"dev\":[{\"id\":\"4\"}],\"things\":[{\"name\":\"t\"}]}}}");
     free(r);
     env_free(&e);
 }
@@ -479,14 +511,21 @@ TEST(reconcile_removes_unfinished_creations_and_orphan_domains)
     env_init(&e);
     store *st = core_store(e.c);
     /* A crash after the row, before define. */
-    store_vm half = {.owner_id = e.alice, .name = "half", .base = "busybox.raw", .vcpu = 1, .memory_mib = 64};
+    store_vm half = {
+        .owner_id = e.alice, .name = "half", .base = "busybox.raw", .vcpu = 1, .memory_mib = 64};
     CHECK_INT(store_vm_create(st, &half), STORE_OK);
     /* A crash after define, before the row said POWEROFF. */
-    store_vm done = {.owner_id = e.alice, .name = "done", .base = "busybox.raw", .vcpu = 1, .memory_mib = 64};
+    store_vm done = {
+        .owner_id = e.alice, .name = "done", .base = "busybox.raw", .vcpu = 1, .memory_mib = 64};
     CHECK_INT(store_vm_create(st, &done), STORE_OK);
     char uuid[37];
-    drv_vm_spec spec = {.domain_name = done.domain_name, .vcpus = 1, .max_vcpus = 1, .memory_mib = 64,
-                        .max_memory_mib = 64, .base_image = "busybox.raw", .disk_volume = "x"};
+    drv_vm_spec spec = {.domain_name = done.domain_name,
+                        .vcpus = 1,
+                        .max_vcpus = 1,
+                        .memory_mib = 64,
+                        .max_memory_mib = 64,
+                        .base_image = "busybox.raw",
+                        .disk_volume = "x"};
     char disk[80];
     snprintf(disk, sizeof disk, "%s-disk.qcow2", done.domain_name);
     spec.disk_volume = disk;
@@ -521,7 +560,8 @@ TEST(a_resync_while_running_leaves_a_creation_in_progress_alone)
     env e;
     env_init(&e);
     store *st = core_store(e.c);
-    store_vm half = {.owner_id = e.alice, .name = "half", .base = "busybox.raw", .vcpu = 1, .memory_mib = 64};
+    store_vm half = {
+        .owner_id = e.alice, .name = "half", .base = "busybox.raw", .vcpu = 1, .memory_mib = 64};
     CHECK_INT(store_vm_create(st, &half), STORE_OK);
     char msg[256];
     CHECK_INT(core_resync(e.c, msg, sizeof msg), CORE_OK);
@@ -550,7 +590,8 @@ TEST(a_restart_keeps_everything_and_flags_vms_whose_domain_vanished)
     env e;
     env_init(&e);
     int64_t id = env_vm(&e, e.alice, "web");
-    free(gq(&e, e.alice, "mutation{createThing(thing:{name:\"t\",info:\"i\",server:\"web\"}){id}}"));
+    free(
+        gq(&e, e.alice, "mutation{createThing(thing:{name:\"t\",info:\"i\",server:\"web\"}){id}}"));
     env_close_core(&e);
     /* A fixture host is private to a connection: the new one has no
      * domains, as after a hypervisor host that lost its definitions. */
@@ -558,7 +599,8 @@ TEST(a_restart_keeps_everything_and_flags_vms_whose_domain_vanished)
     char msg[256];
     CHECK_INT(core_reconcile(e.c, msg, sizeof msg), CORE_OK);
     char *r = gq(&e, e.alice, "{getVm(id:\"%lld\"){name state things{name}}}", (long long)id);
-    CHECK_STR(r, "{\"data\":{\"getVm\":{\"name\":\"web\",\"state\":\"ERROR\",\"things\":[{\"name\":\"t\"}]}}}");
+    CHECK_STR(r, "{\"data\":{\"getVm\":{\"name\":\"web\",\"state\":\"ERROR\",\"things\":[{\"name\":"
+                 "\"t\"}]}}}");
     free(r);
     /* ... and such a VM can still be deleted. */
     r = gq(&e, e.alice, "mutation{destroyVM(vmID:\"%lld\")}", (long long)id);
