@@ -353,14 +353,15 @@ function drawHost({ host, vms }) {
   const vcpus = vms.reduce((a, v) => a + (v ? v.vcpu : 0), 0);
   const mem = vms.reduce((a, v) => a + (v ? v.memory : 0), 0);
   const running = vms.filter((v) => v && v.state === 'RUNNING');
-  clear($('host')).append(
+  // h() drops null children; Element.append would print them as "null".
+  clear($('host')).append(h('div', {},
     h('p', {}, `${host.virtualization} · ${host.cpus} CPUs · ${fmtMiB(host.memory)} memory, ${fmtMiB(Math.round(host.freeMemory))} free`),
     host.warning ? h('p', { class: 'warn' }, host.warning) : null,
     h('div', { class: 'bars' },
       bar('vCPUs allocated', vcpus, host.cpus),
       bar('Memory allocated', mem, Math.round(host.memory), fmtMiB),
       bar('Memory in use', Math.round(host.memory - host.freeMemory), Math.round(host.memory), fmtMiB),
-      bar('VMs running', running.length, vms.length)));
+      bar('VMs running', running.length, vms.length))));
 }
 
 const quotaNum = (s) => (s === '' || s === undefined ? null : Number(s));

@@ -1,0 +1,313 @@
+// web.test.mjs -- the web console in a real browser (Debian's chromium,
+// headless, driven by playwright-core) against a real epfiotd serving the
+// console from the static directory run.sh assembled. Each browser session
+// is a fresh profile (its own --user-data-dir), so cookies never leak between
+// users. Screenshots of the main pages go to $EPFIOT_SCREENSHOTS.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { startDaemon, ADMIN_PASSWORD, adminToken, makeUser, ok, gql, tempDir, SLOW } from '../daemon/daemon.mjs';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require(process.env.EPFIOT_PLAYWRIGHT);
+const SHOTS = process.env.EPFIOT_SCREENSHOTS;
+const WAIT = 15000 * SLOW;
+
+let d, adminApi, alice, bob;
+const sessions = [];
+
+before(async () => {
+  d = await startDaemon({ args: ['--static-dir', process.env.EPFIOT_STATIC_DIR] });
+  adminApi = await adminToken(d);
+  alice = await makeUser(d, adminApi, 'alice', 'alice-pw-5c1e9a');
+  bob = await makeUser(d, adminApi, 'bob', 'bob-pw-38d1ee');
+  if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  for (const s of sessions) await s.close().catch(() => {});
+  if (d) await d.stop();
+});
+
+// A browser with a fresh profile; resolves to its first page.
+async function browser(viewport = { width: 1280, height: 900 }) {
+  const ctx = await chromium.launchPersistentContext(tempDir(), {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  sessions.push(ctx);
+  const page = ctx.pages()[0] || await ctx.newPage();
+  page.setDefaultTimeout(WAIT);
+  page.on('dialog', (dlg) => dlg.accept());
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  return page;
+}
+
+async function logIn(page, name, password) {
+  await page.goto(d.url + '/');
+  await page.locator('#login-form input[name=name]').fill(name);
+  await page.locator('#login-form input[name=password]').fill(password);
+  await page.locator('#login-form button[type=submit]').click();
+  await page.locator('#dash-view').waitFor({ state: 'visible' });
+}
+
+const shot = async (page, name) => { if (SHOTS) await page.screenshot({ path: join(SHOTS, name), fullPage: true }); };
+const vmCard = (page, name) => page.locator(`article.vm[data-vm="${name}"]`);
+const vmState = (page, name) => vmCard(page, name).locator('[data-state]');
+async function waitState(page, name, state) {
+  await page.waitForFunction(([n, s]) => {
+    const el = document.querySelector(`article.vm[data-vm="${n}"] [data-state]`);
+    return el && el.dataset.state === s;
+  }, [name, state], { timeout: WAIT });
+}
+
+let page; // alice's browser, shared by the tests that follow her through the console
+
+test('a visitor gets the login page', async () => {
+  page = await browser();
+  await page.goto(d.url + '/');
+  await page.locator('#login-view').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#dash-view').isHidden(), true);
+  await shot(page, 'login.png');
+});
+
+test('a wrong password is reported next to the login form', async () => {
+  await page.locator('#login-form input[name=name]').fill('alice');
+  await page.locator('#login-form input[name=password]').fill('wrong-password');
+  await page.locator('#login-form button[type=submit]').click();
+  const err = page.locator('#login-form [data-err=login]');
+  await err.filter({ hasText: /\S/ }).waitFor();
+  assert.match(await err.textContent(), /invalid|wrong|password|name/i);
+  assert.equal(await page.locator('#dash-view').isHidden(), true);
+});
+
+test('logging in shows the dashboard with the user name and quotas', async () => {
+  await logIn(page, 'alice', 'alice-pw-5c1e9a');
+  assert.equal(await page.locator('#who').textContent(), 'alice');
+  assert.equal(await page.locator('#nav-admin').isHidden(), true);
+  await page.locator('#quota [data-bar=VMs]').waitFor();
+  assert.match(await page.locator('#vms').textContent(), /No VMs yet/);
+});
+
+test('the create form offers the base images from the API', async () => {
+  await page.locator('#create-vm-box summary').click();
+  const opts = await page.locator('#base-select option').allTextContents();
+  assert.ok(opts.some((o) => o.startsWith('debian-12.qcow2')), opts.join());
+  assert.ok(opts.some((o) => o.startsWith('busybox.raw')), opts.join());
+});
+
+test('creating a VM shows it in the list, powered off', async () => {
+  const f = page.locator('#create-vm');
+  await f.locator('[name=name]').fill('web-1');
+  await f.locator('[name=base]').selectOption('debian-12.qcow2');
+  await f.locator('[name=vcpu]').fill('2');
+  await f.locator('[name=memory]').fill('512');
+  await f.locator('[name=user]').fill('debian');
+  await f.locator('[name=password]').fill('guest-pw-1');
+  await f.locator('button[type=submit]').click();
+  await vmCard(page, 'web-1').waitFor();
+  await waitState(page, 'web-1', 'POWEROFF');
+  assert.equal(await vmCard(page, 'web-1').locator('.vcpu').textContent(), '2');
+  assert.equal(await vmCard(page, 'web-1').locator('.memory').textContent(), '512 MiB');
+  await page.locator('#quota [data-bar=VMs]').filter({ hasText: '1 (no limit)' }).waitFor();
+});
+
+test('a bad VM name is reported next to the create form', async () => {
+  const f = page.locator('#create-vm');
+  await f.locator('[name=name]').fill('web-1');
+  await f.locator('[name=base]').selectOption('busybox.raw');
+  await f.locator('button[type=submit]').click();
+  const err = f.locator('[data-err=create-vm]');
+  await err.filter({ hasText: /\S/ }).waitFor();
+  assert.match(await err.textContent(), /\([A-Z_]+\)$/);
+});
+
+test('powering a VM on changes its state to RUNNING with an IP', async () => {
+  await vmCard(page, 'web-1').getByRole('button', { name: 'Power on' }).click();
+  await waitState(page, 'web-1', 'RUNNING');
+  await page.waitForFunction(() => /\d+\.\d+\.\d+\.\d+/.test(document.querySelector('article.vm[data-vm="web-1"] .ip').textContent));
+});
+
+test('the page follows a state change made elsewhere without a reload', async () => {
+  const id = await vmCard(page, 'web-1').getAttribute('data-id');
+  await ok(d, 'mutation($id:ID!){forceOFF(vmID:$id)}', { id }, alice.token);
+  await waitState(page, 'web-1', 'POWEROFF');
+  await ok(d, 'mutation($id:ID!){powerON(vmID:$id){id}}', { id }, alice.token);
+  await waitState(page, 'web-1', 'RUNNING');
+});
+
+test('an API error is shown next to the device that caused it', async () => {
+  // The test hypervisor cannot attach a device to a running VM.
+  const row = page.locator('#devices tr[data-dev="1"]');
+  await row.locator('select').selectOption({ label: 'web-1' });
+  await row.getByRole('button', { name: 'Attach' }).click();
+  const err = row.locator('[data-err="dev:1"]');
+  await err.filter({ hasText: /\S/ }).waitFor();
+  assert.match(await err.textContent(), /\(CONFLICT\)$/);
+  assert.equal(await row.locator('.holder').textContent(), 'free');
+});
+
+test('force off stops the VM', async () => {
+  await vmCard(page, 'web-1').getByRole('button', { name: 'Force off' }).click();
+  await waitState(page, 'web-1', 'POWEROFF');
+});
+
+test('attaching a device shows who holds it and detaching frees it', async () => {
+  const row = page.locator('#devices tr[data-dev="1"]');
+  await row.locator('select').selectOption({ label: 'web-1' });
+  await row.getByRole('button', { name: 'Attach' }).click();
+  await row.locator('.holder').filter({ hasText: 'web-1 (alice)' }).waitFor();
+  await vmCard(page, 'web-1').locator('.devs').filter({ hasText: 'Google' }).waitFor();
+  assert.equal(await row.locator('[data-err="dev:1"]').textContent(), '');
+  await row.getByRole('button', { name: 'Detach' }).click();
+  await row.locator('.holder').filter({ hasText: 'free' }).waitFor();
+  await vmCard(page, 'web-1').locator('.devs').filter({ hasText: 'none' }).waitFor();
+});
+
+test('resizing a VM changes its vCPUs and memory', async () => {
+  const card = vmCard(page, 'web-1');
+  await card.locator('input[name=vcpu]').fill('3');
+  await card.locator('input[name=memory]').fill('768');
+  await card.getByRole('button', { name: 'Resize' }).click();
+  await card.locator('.vcpu').filter({ hasText: /^3$/ }).waitFor();
+  assert.equal(await card.locator('.memory').textContent(), '768 MiB');
+});
+
+test('registering a thing lists it with its bootstrap state and VM', async () => {
+  await page.locator('#create-thing-box summary').click();
+  const f = page.locator('#create-thing');
+  await f.locator('[name=name]').fill('sensor-1');
+  await f.locator('[name=info]').fill('temperature, room 2');
+  await f.locator('[name=server]').selectOption({ label: 'web-1' });
+  await f.locator('button[type=submit]').click();
+  const row = page.locator('#things tr[data-thing="sensor-1"]');
+  await row.waitFor();
+  assert.match(await row.textContent(), /REGISTERED/);
+  assert.match(await row.textContent(), /web-1/);
+  assert.match(await row.textContent(), /never/);
+  await vmCard(page, 'web-1').locator('.vm-things').filter({ hasText: 'sensor-1' }).waitFor();
+});
+
+test('linking a thing moves it to another VM', async () => {
+  await ok(d, 'mutation($vm:VmInput!){createVm(vm:$vm){id}}', { vm: { name: 'web-2', base: 'busybox.raw' } }, alice.token);
+  await vmCard(page, 'web-2').waitFor();
+  const row = page.locator('#things tr[data-thing="sensor-1"]');
+  await row.locator('select').selectOption({ label: 'web-2' });
+  await row.getByRole('button', { name: 'Link' }).click();
+  await vmCard(page, 'web-2').locator('.vm-things').filter({ hasText: 'sensor-1' }).waitFor();
+});
+
+test('destroying a VM removes it from the list', async () => {
+  await vmCard(page, 'web-2').getByRole('button', { name: 'Destroy' }).click();
+  await vmCard(page, 'web-2').waitFor({ state: 'detached' });
+});
+
+test('the GraphQL console runs a query with the session', async () => {
+  await page.goto(d.url + '/graphiql/?autorun=1');
+  await page.waitForFunction(() => {
+    const r = document.querySelector('.result-window');
+    return r && r.textContent.includes('"alice"') && r.textContent.includes('web-1');
+  }, null, { timeout: WAIT * 2 });
+  await shot(page, 'graphiql.png');
+});
+
+test('the console loads nothing from other origins', async () => {
+  const p = await browser();
+  const foreign = [];
+  const failed = [];
+  p.on('request', (r) => { if (!r.url().startsWith(d.url) && !r.url().startsWith('data:')) foreign.push(r.url()); });
+  // The login page's first /graphql request is a 401 by design (no session yet).
+  p.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/graphql')) failed.push(`${r.status()} ${r.url()}`); });
+  await logIn(p, 'alice', 'alice-pw-5c1e9a');
+  await p.goto(d.url + '/graphiql/');
+  await p.locator('.graphiql-execute-button').waitFor();
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(failed, []);
+});
+
+test('logging out returns to the login page and ends the session', async () => {
+  await page.goto(d.url + '/');
+  await page.locator('#dash-view').waitFor({ state: 'visible' });
+  await page.locator('#logout').click();
+  await page.locator('#login-view').waitFor({ state: 'visible' });
+  const cookies = await page.context().cookies(d.url);
+  assert.ok(!cookies.some((c) => c.name === 'epfiot_session' && c.value));
+  await page.reload();
+  await page.locator('#login-view').waitFor({ state: 'visible' });
+});
+
+test('an admin creates a user on the admin page', async () => {
+  const p = await browser();
+  await logIn(p, 'admin', ADMIN_PASSWORD);
+  assert.equal(await p.locator('#nav-admin').isVisible(), true);
+  await p.locator('#nav-admin').click();
+  await p.locator('#admin-view').waitFor({ state: 'visible' });
+  await p.locator('#create-user-box summary').click();
+  const f = p.locator('#create-user');
+  await f.locator('[name=name]').fill('carol');
+  await f.locator('[name=password]').fill('carol-pw-11aa22');
+  await f.locator('button[type=submit]').click();
+  await p.locator('article.user[data-user="carol"]').waitFor();
+  await p.locator('#host').filter({ hasText: /CPUs/ }).waitFor();
+  await p.locator('#all-vms tr[data-vm="web-1"]').filter({ hasText: 'alice' }).waitFor();
+  await shot(p, 'admin.png');
+  const c = await browser();
+  await logIn(c, 'carol', 'carol-pw-11aa22');
+  assert.equal(await c.locator('#who').textContent(), 'carol');
+});
+
+test('an admin sets a quota and the user sees it', async () => {
+  const p = await browser();
+  await logIn(p, 'admin', ADMIN_PASSWORD);
+  await p.goto(d.url + '/#/admin');
+  const card = p.locator('article.user[data-user="bob"]');
+  await card.locator('input[name=vms]').fill('3');
+  await card.getByRole('button', { name: 'Save quotas' }).click();
+  await p.waitForFunction(() => document.querySelector('article.user[data-user="bob"] input[name=vms]').value === '3');
+  const q = await ok(d, '{ me { quota { vms } } }', null, bob.token);
+  assert.equal(q.me.quota.vms, 3);
+  const b = await browser();
+  await logIn(b, 'bob', 'bob-pw-38d1ee');
+  await b.locator('#quota [data-bar=VMs]').filter({ hasText: '0 of 3' }).waitFor();
+});
+
+test("a user does not see another user's VMs", async () => {
+  await ok(d, 'mutation($vm:VmInput!){createVm(vm:$vm){id}}', { vm: { name: 'bobs-vm', base: 'busybox.raw' } }, bob.token);
+  const b = await browser();
+  await logIn(b, 'bob', 'bob-pw-38d1ee');
+  await vmCard(b, 'bobs-vm').waitFor();
+  assert.equal(await vmCard(b, 'web-1').count(), 0);
+  const devs = await b.locator('#devices').textContent();
+  assert.ok(!devs.includes('web-1'));
+  const r = await gql(d, '{ getVms { name } }', null, bob.token);
+  assert.deepEqual(r.data.getVms.map((v) => v.name), ['bobs-vm']);
+});
+
+test('the dashboard shows VMs with their devices and things', async () => {
+  const id = (await ok(d, '{ getVms { id name } }', null, alice.token)).getVms.find((v) => v.name === 'web-1').id;
+  await ok(d, 'mutation($id:ID!){attachDevice(devID:"1",vmID:$id)}', { id }, alice.token);
+  await ok(d, 'mutation($t:ThingInput!){createThing(thing:$t){id}}', { t: { name: 'sensor-2', info: 'humidity', server: 'web-1' } }, alice.token);
+  await ok(d, 'mutation($id:ID!){powerON(vmID:$id){id}}', { id }, alice.token);
+  const p = await browser();
+  await logIn(p, 'alice', 'alice-pw-5c1e9a');
+  await vmCard(p, 'web-1').locator('.devs').filter({ hasText: 'Google' }).waitFor();
+  await vmCard(p, 'web-1').locator('.vm-things').filter({ hasText: 'sensor-2' }).waitFor();
+  await p.locator('#devices tr[data-dev="1"] .holder').filter({ hasText: 'web-1' }).waitFor();
+  await shot(p, 'dashboard.png');
+});
+
+test('the dashboard fits a phone screen', async () => {
+  const p = await browser({ width: 390, height: 844 });
+  await logIn(p, 'alice', 'alice-pw-5c1e9a');
+  await vmCard(p, 'web-1').waitFor();
+  const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+  await shot(p, 'dashboard-phone.png');
+});
