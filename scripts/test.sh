@@ -6,7 +6,7 @@
 #      differential against graphql-js, corpus replay, benchmark smoke runs)
 #   3. builds with ASan + UBSan and runs the same suite again
 #   4. builds the libFuzzer targets with clang and fuzzes each for a bounded
-#      time (FUZZ_SECONDS per target, default 60; 0 skips this step)
+#      time (FUZZ_SECONDS per target, default 30; 0 skips this step)
 #
 # Ends with one line "tests: N passed, M failed" counting the test cases of
 # every executable in both builds, and exits non-zero on any failure.
@@ -19,7 +19,7 @@ root=$(pwd)
 # graphql-js and friends for the differential tests and benchmarks are
 # installed once per run into this directory (never into the source tree).
 export EPFIOT_NPM_DIR="${EPFIOT_NPM_DIR:-$root/build-npm}"
-FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
 # Any sanitizer report fails the test that caused it.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
@@ -56,11 +56,13 @@ run_suite "sanitizer (ASan+UBSan)" build-asan --buildtype=debug -Db_sanitize=add
 
 if [ "$FUZZ_SECONDS" != 0 ]; then
   echo "=== fuzzing ($FUZZ_SECONDS s per target)"
-  if ./tests/fuzz/run.sh "$FUZZ_SECONDS"; then
-    passed=$((passed + 1))
-  else
-    echo "fuzzing found a problem"; status=1; failed=$((failed + 1))
-  fi
+  for fuzz in tests/fuzz/run.sh tests/lwm2m/fuzz/run.sh; do
+    if ./$fuzz "$FUZZ_SECONDS"; then
+      passed=$((passed + 1))
+    else
+      echo "fuzzing ($fuzz) found a problem"; status=1; failed=$((failed + 1))
+    fi
+  done
 fi
 
 echo "tests: $passed passed, $failed failed"
