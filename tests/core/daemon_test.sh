@@ -58,4 +58,16 @@ check restarts start 2
 check a_restart_creates_no_second_admin bash -c "! grep -q 'first admin' '$tmp/log2'"
 check the_database_survives_the_restart bash -c "$(declare -f login); port=$port; login | grep -q '\"name\":\"admin\"'"
 kill -TERM "$pid"; wait "$pid"; pid=
+
+# No password given: one is generated and printed once.
+gen() {
+  env -u EPFIOT_ADMIN_PASSWORD "$EPFIOTD" --listen 127.0.0.1 --port 0 --database "$tmp/gen.sqlite" \
+    --libvirt-uri test:///default --image-pool default-pool 2>"$tmp/log3" &
+  pid=$!
+  for _ in $(seq 100); do grep -q 'listening on' "$tmp/log3" && return 0; sleep 0.1; done
+  return 1
+}
+check generates_a_password_when_none_is_given gen
+check prints_the_generated_password_once bash -c "[ \$(grep -c 'first admin account \"admin\" with password [A-Za-z0-9_-]\{24\} (shown only now)' '$tmp/log3') -eq 1 ]"
+kill -TERM "$pid"; wait "$pid"; pid=
 exit $fail
