@@ -33,11 +33,14 @@ describe('the first admin', () => {
     assert.ok(m, d1.stderr);
     const pw = m[1];
     assert.ok(pw.length >= 16);
-    assert.ok(await h.login(d1, 'admin', pw));
+    // Not h.login: that notes the password as a secret the log must not
+    // hold, and this one is printed on purpose, once.
+    const loginWith = (d) => h.ok(d, 'mutation($p: String!) { login(name: "admin", password: $p) { token } }', { p: pw });
+    assert.ok((await loginWith(d1)).login.token);
     await d1.stop();
     const d2 = await start({ dir: d1.dir, adminPassword: null });
     assert.ok(!/password/i.test(d2.stderr), d2.stderr);
-    assert.ok(await h.login(d2, 'admin', pw));
+    assert.ok((await loginWith(d2)).login.token);
   });
 
   it('a password file sets the first admin\'s password, which is never printed', async () => {
