@@ -457,6 +457,14 @@ static void chomp(char *s)
         s[--n] = '\0';
 }
 
+/* Copies a secret out of a stack buffer and wipes the buffer. */
+static char *dup_wipe(char *line)
+{
+    char *s = xstrdup(line);
+    explicit_bzero(line, strlen(line));
+    return s;
+}
+
 /* Reads a secret: the first line of `file`, or a line of stdin when stdin is
  * not a terminal, or the terminal with echo off. Returns malloc'd text. */
 static char *read_secret(const char *prompt, const char *file)
@@ -475,7 +483,7 @@ static char *read_secret(const char *prompt, const char *file)
             return NULL;
         }
         chomp(line);
-        return xstrdup(line);
+        return dup_wipe(line);
     }
     if (!isatty(STDIN_FILENO)) {
         if (!fgets(line, sizeof line, stdin)) {
@@ -483,7 +491,7 @@ static char *read_secret(const char *prompt, const char *file)
             return NULL;
         }
         chomp(line);
-        return xstrdup(line);
+        return dup_wipe(line);
     }
     FILE *tty = fopen("/dev/tty", "r+");
     if (!tty) {
@@ -504,7 +512,7 @@ static char *read_secret(const char *prompt, const char *file)
     if (!ok)
         return NULL;
     chomp(line);
-    return xstrdup(line);
+    return dup_wipe(line);
 }
 
 static void free_secret(char *s)
