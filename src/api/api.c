@@ -20,11 +20,29 @@ struct api {
     gql_schema *schema;
 };
 
+/* Per-request memo of what nested lists ask for again and again (the
+ * DataLoader pattern): 50 VMs have one owner, and their devices and things
+ * are two queries for all of them rather than two per VM. Entries live in
+ * the request arena and were fetched under the caller's principal; any
+ * mutation empties the memo, since it may change what they say. */
+typedef struct memo {
+    gql_arena *arena; /* the request the entries belong to */
+    store_user *users[8];
+    size_t nusers;
+    bool devs_loaded;
+    store_dev *devs;
+    size_t ndevs;
+    int64_t things_owner; /* 0: not loaded */
+    store_thing *things;
+    size_t nthings;
+} memo;
+
 struct api_ctx {
     api *a;
     core_call k;
     char *token; /* the session (or bearer) token of the request, for logout */
     char addr[64];
+    memo m;
 };
 
 const char *const api_anonymous_fields[] = {"login", NULL};
@@ -366,11 +384,30 @@ static gql_rv r_edge_node(void *p, const gql_val *args, gql_info *info)
 
 /* ---- Query ---------------------------------------------------------------- */
 
+static memo *M(gql_info *info)
+{
+    memo *m = &((api_ctx *)info->context)->m;
+    if (m->arena != info->arena) {
+        memset(m, 0, sizeof *m);
+        m->arena = info->arena;
+    }
+    return m;
+}
+
 static gql_rv user_rv(gql_info *info, int64_t id)
 {
+    memo *m = M(info);
+    for (size_t i = 0; i < m->nusers; i++)
+        if (m->users[i]->id == id)
+            return gql_rv_object(m->users[i], "User");
     store_user u;
     core_code rc = core_user_get(K(info), id, &u);
-    return rc ? failk(info, rc) : gql_rv_object(user_copy(info, &u), "User");
+    if (rc)
+        return failk(info, rc);
+    store_user *o = user_copy(info, &u);
+    if (m->nusers < sizeof m->users / sizeof *m->users)
+        m->users[m->nusers++] = o;
+    return gql_rv_object(o, "User");
 }
 
 static gql_rv vm_rv(gql_info *info, int64_t id)
@@ -937,20 +974,54 @@ static gql_rv f_vm_ip(void *p, const gql_val *a, gql_info *info)
     return r;
 }
 
+/* Every device, once per request; each VM picks its own. */
 static gql_rv f_vm_dev(void *p, const gql_val *a, gql_info *info)
 {
-    store_dev *list;
-    size_t n;
-    core_code rc = core_dev_list(K(info), VM(p)->id, false, &list, &n);
-    return rc ? failk(info, rc) : devs_rv(info, list, n);
+    memo *m = M(info);
+    if (!m->devs_loaded) {
+        store_dev *list;
+        size_t n;
+        core_code rc = core_dev_list(K(info), 0, false, &list, &n);
+        if (rc)
+            return failk(info, rc);
+        m->devs = gql_arena_alloc(info->arena, (n ? n : 1) * sizeof *m->devs);
+        for (size_t i = 0; i < n; i++)
+            m->devs[i] = *dev_copy(info, &list[i]);
+        free(list);
+        m->ndevs = n;
+        m->devs_loaded = true;
+    }
+    gql_rv *items = items_new(info, m->ndevs);
+    size_t k = 0;
+    for (size_t i = 0; i < m->ndevs; i++)
+        if (m->devs[i].vm_id == VM(p)->id)
+            items[k++] = gql_rv_object(&m->devs[i], "Hostdev");
+    return list_rv(info, items, k);
 }
 
+/* Every thing of the VM's owner, once per request and owner. */
 static gql_rv f_vm_things(void *p, const gql_val *a, gql_info *info)
 {
-    store_thing *list;
-    size_t n;
-    core_code rc = core_thing_list(K(info), VM(p)->owner_id, VM(p)->id, &list, &n);
-    return rc ? failk(info, rc) : things_rv(info, list, n);
+    memo *m = M(info);
+    if (m->things_owner != VM(p)->owner_id) {
+        store_thing *list;
+        size_t n;
+        core_code rc = core_thing_list(K(info), VM(p)->owner_id, 0, &list, &n);
+        if (rc)
+            return failk(info, rc);
+        m->things = gql_arena_alloc(info->arena, (n ? n : 1) * sizeof *m->things);
+        for (size_t i = 0; i < n; i++)
+            m->things[i] = *thing_copy(info, &list[i]);
+        free(list);
+        m->nthings = n;
+        m->things_owner = VM(p)->owner_id;
+    }
+    gql_rv *items = items_new(info, m->nthings);
+    size_t k = 0;
+    for (size_t i = 0; i < m->nthings; i++)
+        if (m->things[i].vm_id == VM(p)->id)
+            items[k++] = gql_rv_object(&m->things[i], "Thing");
+    return list_rv(info, items, k);
 }
 
 static gql_rv f_vm_pending(void *p, const gql_val *a, gql_info *info)
@@ -1239,6 +1310,17 @@ static const binding bindings[] = {
     {"PageInfo", "hasPreviousPage", r_page_prev},
 };
 
+/* Every mutation runs through here: the memo is emptied first, so that
+ * nothing read before the mutation is shown as after it. */
+static gql_rv m_forget(void *p, const gql_val *args, gql_info *info)
+{
+    memo *m = M(info);
+    memset(m, 0, sizeof *m);
+    m->arena = info->arena;
+    gql_resolve_fn fn = (gql_resolve_fn)info->field_data;
+    return fn(p, args, info);
+}
+
 api *api_new(core *c, char **err)
 {
     *err = NULL;
@@ -1246,7 +1328,10 @@ api *api_new(core *c, char **err)
     if (!s)
         return NULL;
     for (size_t i = 0; i < sizeof bindings / sizeof *bindings; i++) {
-        if (gql_schema_bind(s, bindings[i].type, bindings[i].field, bindings[i].fn, NULL) != 0) {
+        bool mutation = !strcmp(bindings[i].type, "Mutation");
+        gql_resolve_fn fn = mutation ? m_forget : bindings[i].fn;
+        if (gql_schema_bind(s, bindings[i].type, bindings[i].field, fn,
+                            mutation ? (void *)bindings[i].fn : NULL) != 0) {
             if (asprintf(err, "api: no field %s.%s in the SDL", bindings[i].type,
                          bindings[i].field) < 0)
                 abort();

@@ -284,4 +284,36 @@ TEST(anonymous_callers_get_authentication_errors_everywhere_but_login)
     env_free(&e);
 }
 
+/* Nested lists load devices and things once per request; a mutation later
+ * in the same document must still see what an earlier one changed. */
+TEST(a_mutation_sees_what_an_earlier_mutation_in_the_document_changed)
+{
+    env e;
+    env_init(&e);
+    char *r = gq(&e, e.alice,
+                 "mutation{a:createVm(vm:{name:\"a\",base:\"busybox.raw\"}){id dev{id}}"
+                 " attachDevice(devID:\"1\",vmID:\"1\")"
+                 " c:powerON(vmID:\"1\"){dev{id}}}");
+    CHECK_STR(r, "{\"data\":{\"a\":{\"id\":\"1\",\"dev\":[]},\"attachDevice\":true,"
+                 "\"c\":{\"dev\":[{\"id\":\"1\"}]}}}");
+    free(r);
+    env_free(&e);
+}
+
+TEST(nested_lists_give_each_vm_its_own_devices_and_things)
+{
+    env e;
+    env_init(&e);
+    env_vm(&e, e.alice, "a");
+    env_vm(&e, e.alice, "b");
+    free(gq(&e, e.alice, "mutation{attachDevice(devID:\"4\",vmID:\"2\")}"));
+    free(gq(&e, e.alice, "mutation{createThing(thing:{name:\"t\",info:\"\",server:\"a\"}){id}}"));
+    char *r = gq(&e, e.alice, "{getVms{name owner{name} dev{id} things{name vm{name}}}}");
+    CHECK_STR(r, "{\"data\":{\"getVms\":[{\"name\":\"a\",\"owner\":{\"name\":\"alice\"},\"dev\":[],"
+                 "\"things\":[{\"name\":\"t\",\"vm\":{\"name\":\"a\"}}]},{\"name\":\"b\",\"owner\":"
+                 "{\"name\":\"alice\"},\"dev\":[{\"id\":\"4\"}],\"things\":[]}]}}");
+    free(r);
+    env_free(&e);
+}
+
 TEST_MAIN()
