@@ -31,7 +31,7 @@ cgroup_mounts() {
 
 write_config() {
     local dir=$1
-    mkdir -p "$dir"/{etc/qemu/networks/autostart,etc/storage,lib,cache,log,run,pool}
+    mkdir -p "$dir"/{etc/qemu/networks/autostart,etc/storage,lib,cache,log/qemu,run,pool}
     cat >"$dir/etc/libvirtd.conf" <<EOF
 unix_sock_dir = "$dir"
 unix_sock_group = "root"

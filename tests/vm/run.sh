@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# run.sh -- runs a real-VM test program against a private libvirtd.
+#
+#   run.sh TEST_PROGRAM [ARGS...]
+#
+# Builds (or reuses, by content) the test guest into $EPFIOT_VM_CACHE, starts
+# a private libvirtd in its own network and mount namespace (harness/vmenv.sh)
+# in a fresh temporary directory, puts the guest's kernel, initramfs and base
+# image into the image pool's directory, runs the program with EPFIOT_VM_URI
+# and EPFIOT_VM_DIR set, and tears everything down on any exit. Exits 77
+# (meson's "skipped") when this machine cannot run libvirtd and QEMU: not
+# root, or the packages of scripts/deps.sh are missing.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+prog=${1:?usage: run.sh TEST_PROGRAM [ARGS...]}
+shift
+cache=${EPFIOT_VM_CACHE:-$here/../../build/vm-image}
+
+if [ "$(id -u)" -ne 0 ] || ! command -v libvirtd >/dev/null || ! command -v qemu-system-x86_64 >/dev/null; then
+    echo "run.sh: needs root, libvirtd and qemu-system-x86_64; skipping" >&2
+    exit 77
+fi
+
+images=$("$here/image/build.sh" "$cache")
+dir=$(mktemp -d /tmp/epfiot-vm.XXXXXX)
+cleanup() {
+    local rc=$?
+    if [ $rc -ne 0 ]; then
+        for f in "$dir"/log/qemu/*-serial.log; do
+            [ -f "$f" ] && { echo "---- $f (tail)"; tail -n 40 "$f"; }
+        done
+    fi
+    "$here/harness/vmenv.sh" stop "$dir" || true
+    rm -rf "$dir"
+    exit $rc
+}
+trap cleanup EXIT
+uri=$("$here/harness/vmenv.sh" start "$dir")
+mkdir -p "$dir/pool/images" "$dir/pool/vms"
+cp "$images/vmlinux" "$images/initrd" "$images/base.qcow2" "$dir/pool/images/"
+EPFIOT_VM_URI=$uri EPFIOT_VM_DIR=$dir "$prog" "$@"
