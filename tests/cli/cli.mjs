@@ -18,7 +18,12 @@ export function profile(d) {
     config: join(home, 'config'),
     url: d ? d.url : 'http://127.0.0.1:1',
     run(args, opts = {}) {
-      const env = { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), EPFIOT_URL: p.url, ...(opts.env || {}) };
+      const env = {
+        PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), EPFIOT_URL: p.url,
+        // A sanitizer build's settings (run.sh makes UBSan errors fatal).
+        ASAN_OPTIONS: process.env.ASAN_OPTIONS, UBSAN_OPTIONS: process.env.UBSAN_OPTIONS,
+        ...(opts.env || {}),
+      };
       for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
       return new Promise((res) => {
         const child = spawn(EPFIOTCTL, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });

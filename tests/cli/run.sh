@@ -16,4 +16,7 @@ shift 2
 if nm "$EPFIOTD" 2>/dev/null | grep -q __asan_init; then
     export EPFIOT_TEST_SLOW=${EPFIOT_TEST_SLOW:-4}
 fi
+# Under UBSan a runtime error ends epfiotctl with a failure status, so a
+# test sees it (ASan and LeakSanitizer do so already).
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 exec node --test --test-reporter=tap "$@" "$here"/*.test.mjs
