@@ -84,3 +84,58 @@ describe('error paths', () => {
     assert.equal((await h.ok(d, '{ me { name } }', null, alice.token)).me.name, 'alice');
   });
 });
+
+describe('pagination arguments and abuse limits', () => {
+  const GRJ = { headers: { accept: 'application/graphql-response+json' } };
+
+  it('a negative first is BAD_USER_INPUT', async () => {
+    const r = await h.gql(d, '{ vmsConnection(first: -1) { totalCount } }', null, alice.token);
+    assert.equal(r.errors[0].extensions.code, 'BAD_USER_INPUT');
+  });
+
+  it('a cursor the server did not make is BAD_USER_INPUT', async () => {
+    const r = await h.gql(d, '{ vmsConnection(after: "garbage!!") { totalCount } }', null, alice.token);
+    assert.equal(r.errors[0].extensions.code, 'BAD_USER_INPUT');
+  });
+
+  it('first: 0 returns no edges and says there are more', async () => {
+    const c = (await h.ok(d, '{ vmsConnection(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage } } }', null, alice.token)).vmsConnection;
+    assert.deepEqual(c.edges, []);
+    assert.equal(c.pageInfo.hasNextPage, true);
+  });
+
+  it('a query nested deeper than the limit is refused with 400 before it runs', async () => {
+    let q = 'id';
+    for (let i = 0; i < 40; i++) q = `vms { owner { ${q} } }`;
+    const r = await h.gql(d, `{ me { ${q} } }`, null, alice.token, GRJ);
+    assert.equal(r.status, 400);
+    assert.equal(r.errors[0].extensions.code, 'LIMIT_EXCEEDED');
+  });
+
+  it('thousands of aliases are refused with 400', async () => {
+    let q = '';
+    for (let i = 0; i < 2000; i++) q += ` a${i}: me { id }`;
+    const r = await h.gql(d, `{ ${q} }`, null, alice.token, GRJ);
+    assert.equal(r.status, 400);
+    assert.equal(r.errors[0].extensions.code, 'LIMIT_EXCEEDED');
+  });
+
+  it('a fragment that spreads itself is a validation error, not a hang', async () => {
+    const r = await h.gql(d, 'fragment F on User { ...F } { me { ...F } }', null, alice.token, GRJ);
+    assert.equal(r.status, 400);
+  });
+
+  it('GraphiQL\'s introspection query runs for a signed-in user', async () => {
+    const r = await h.gql(d, `query IntrospectionQuery { __schema { queryType { name } mutationType { name } subscriptionType { name }
+      types { ...FullType } directives { name description locations args { ...InputValue } } } }
+      fragment FullType on __Type { kind name description fields(includeDeprecated: true) { name description args { ...InputValue }
+        type { ...TypeRef } isDeprecated deprecationReason } inputFields { ...InputValue } interfaces { ...TypeRef }
+        enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason } possibleTypes { ...TypeRef } }
+      fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+      fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+        ofType { kind name ofType { kind name ofType { kind name } } } } } } } }`, null, alice.token);
+    assert.equal(r.status, 200);
+    assert.equal(r.data.__schema.mutationType.name, 'Mutation');
+    assert.ok(r.data.__schema.types.some((t) => t.name === 'VmInput'));
+  });
+});
