@@ -289,15 +289,59 @@ describe('health and metrics', () => {
     assert.equal((await fetch(`${d.url}/metrics`)).status, 401);
   });
 
-  it('/metrics is Prometheus text with requests, latencies, errors, VMs and things per state', async () => {
-    await h.makeVm(d, admin, 'metered');
+  const metrics = async () => {
     const r = await fetch(`${d.url}/metrics`, { headers: auth() });
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type'), /^text\/plain/);
-    const text = await r.text();
-    for (const re of [/^# TYPE \S+ (counter|gauge|histogram|summary)$/m, /request/i, /(latency|duration|seconds)/i, /error/i,
-      /state="POWEROFF"/, /thing/i]) {
-      assert.match(text, re);
+    return r.text();
+  };
+  // The value of one sample line, 0 when absent.
+  const sample = (text, name) => {
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return line ? Number(line.slice(name.length + 1)) : 0;
+  };
+
+  it('/metrics is Prometheus text with a TYPE line for every metric family', async () => {
+    const text = await metrics();
+    for (const fam of ['epfiot_http_requests_total', 'epfiot_http_request_duration_seconds', 'epfiot_graphql_errors_total', 'epfiot_vms', 'epfiot_things']) {
+      assert.match(text, new RegExp(`^# TYPE ${fam} (counter|gauge|histogram)$`, 'm'), fam);
     }
+  });
+
+  it('/metrics counts requests and their latencies', async () => {
+    const before_ = await metrics();
+    const name = 'epfiot_http_requests_total{path="/graphql",code="200"}';
+    const count = 'epfiot_http_request_duration_seconds_count{path="/graphql"}';
+    await h.ok(d, '{ me { id } }', null, admin);
+    const after_ = await metrics();
+    assert.ok(sample(after_, name) > sample(before_, name));
+    assert.ok(sample(after_, count) > sample(before_, count));
+  });
+
+  it('/metrics counts GraphQL errors', async () => {
+    const before_ = sample(await metrics(), 'epfiot_graphql_errors_total');
+    await h.gql(d, '{ getVm(id: "5555") { id } }', null, admin);
+    assert.ok(sample(await metrics(), 'epfiot_graphql_errors_total') > before_);
+  });
+
+  it('/metrics counts VMs per state', async () => {
+    const running = 'epfiot_vms{state="RUNNING"}';
+    const off = 'epfiot_vms{state="POWEROFF"}';
+    const before_ = await metrics();
+    const vm = await h.makeVm(d, admin, 'metered');
+    const mid = await metrics();
+    assert.equal(sample(mid, off), sample(before_, off) + 1);
+    await h.ok(d, `mutation { powerON(vmID: "${vm.id}") { state } }`, null, admin);
+    const after_ = await metrics();
+    assert.equal(sample(after_, running), sample(mid, running) + 1);
+    assert.equal(sample(after_, off), sample(mid, off) - 1);
+  });
+
+  it('/metrics counts things per state', async () => {
+    const reg = 'epfiot_things{state="REGISTERED"}';
+    const before_ = sample(await metrics(), reg);
+    const vm = await h.makeVm(d, admin, 'thing-metered');
+    await h.ok(d, `mutation { createThingVm(thing: {name: "m", info: "x", server: ""}, vmID: "${vm.id}") { id } }`, null, admin);
+    assert.equal(sample(await metrics(), reg), before_ + 1);
   });
 });
