@@ -21,6 +21,7 @@
 #include <sodium.h>
 
 #include "internal.h"
+#include "seed.h"
 
 store_vm_state core_state_of(drv_vm_state s)
 {
@@ -253,8 +254,31 @@ static core_code define_domain(core_call *k, store_vm *vm, char uuid[37])
         abort();
     for (size_t i = 0; i < ndev; i++)
         usb_sel_of(&devs[i], &sels[i]);
-    char disk[128];
+    char disk[128], seedvol[128], mac[18];
     snprintf(disk, sizeof disk, "%s-disk.qcow2", vm->domain_name);
+    snprintf(seedvol, sizeof seedvol, "%s-seed.iso", vm->domain_name);
+    /* The MAC is chosen here (QEMU's locally administered prefix) so that
+     * the seed's network-config can match the NIC by it. */
+    unsigned char r[3];
+    randombytes_buf(r, sizeof r);
+    snprintf(mac, sizeof mac, "52:54:00:%02x:%02x:%02x", r[0], r[1], r[2]);
+    seed_user user = {.name = vm->cfg_user, .password_hash = vm->cfg_password_hash};
+    seed_config sc = {
+        .instance_id = vm->domain_name,
+        .hostname = vm->name,
+        .mac = mac,
+        .users = vm->cfg_user ? &user : NULL,
+        .nusers = vm->cfg_user ? 1 : 0,
+    };
+    unsigned char *iso = NULL;
+    size_t iso_len = 0;
+    char serr[256];
+    if (!seed_iso_build(&sc, &iso, &iso_len, serr, sizeof serr)) {
+        core_log(k->c, CORE_LOG_ERROR, "cannot build the seed of %s: %s", vm->domain_name, serr);
+        free(sels);
+        store_dev_list_free(devs, ndev);
+        return core_fail(k, CORE_INTERNAL, "cannot build the VM's cloud-init seed");
+    }
     unsigned vcpus = (unsigned)vm->vcpu;
     unsigned long long mem = (unsigned long long)vm->memory_mib;
     /* Headroom for live resizing: up to 4 vCPUs and twice the memory. */
@@ -266,15 +290,31 @@ static core_code define_domain(core_call *k, store_vm *vm, char uuid[37])
         .max_memory_mib = mem * 2,
         .base_image = vm->base,
         .disk_volume = disk,
+        .seed_volume = seedvol,
+        .seed_data = iso,
+        .seed_len = iso_len,
+        .mac = mac,
         .usb = sels,
         .nusb = ndev,
     };
     core_code rc = CORE_OK;
     core_drv_lock(k->c);
     drv_status s = drv_vm_define(k->c->d, &spec, uuid);
+    /* A hypervisor that cannot take volume uploads (libvirt's test host)
+     * still gets the VM, without its seed: said in the log, since the
+     * guest will then not be provisioned. */
+    if (s == DRV_UNSUPPORTED) {
+        core_log(k->c, CORE_LOG_WARN, "%s: %s; defining %s without a cloud-init seed",
+                 k->c->cfg.libvirt_uri, drv_errmsg(k->c->d), vm->domain_name);
+        spec.seed_volume = NULL;
+        spec.seed_data = NULL;
+        spec.seed_len = 0;
+        s = drv_vm_define(k->c->d, &spec, uuid);
+    }
     if (s != DRV_OK)
         rc = core_drv_fail(k, s, "cannot create the VM");
     core_drv_unlock(k->c);
+    free(iso);
     free(sels);
     store_dev_list_free(devs, ndev);
     return rc;
@@ -347,12 +387,12 @@ core_code core_vm_create(core_call *k, const core_vm_input *in, store_vm *out)
             free(vm.domain_name);
         return rc;
     }
-    free(vm.cfg_password_hash);
-    vm.cfg_password_hash = NULL;
-
-    /* Step 2: the hypervisor. Step 3: the row says POWEROFF. */
+    /* Step 2: the hypervisor (the seed carries the password hash). Step 3:
+     * the row says POWEROFF. */
     char uuid[37] = "";
     rc = define_domain(k, &vm, uuid);
+    free(vm.cfg_password_hash);
+    vm.cfg_password_hash = NULL;
     if (!rc && store_vm_set_runtime(k->st, vm.id, STORE_VM_POWEROFF, NULL, uuid) != STORE_OK)
         rc = core_store_fail(k, "record VM");
     if (rc) {
