@@ -1072,12 +1072,14 @@ http_server *http_start(const http_config *cfg, const http_app *app, char **err)
     size_t pool = s->max_header + 8 * 1024;
     struct MHD_OptionItem opts[12];
     size_t n = 0;
+    /* The logger first: libmicrohttpd reports options it parses before it
+     * on its own logger (and warns that it was not first). */
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, s};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL};
     opts[n++] =
         (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)s->timeout_s, NULL};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)pool, NULL};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s};
-    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, s};
     /* Strict HTTP/1.1: a request without Host or with a malformed header
      * line is refused (400) rather than guessed at. */
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL};
