@@ -39,4 +39,4 @@ trap cleanup EXIT
 uri=$("$here/harness/vmenv.sh" start "$dir")
 mkdir -p "$dir/pool/images" "$dir/pool/vms"
 cp "$images/vmlinux" "$images/initrd" "$images/base.qcow2" "$dir/pool/images/"
-EPFIOT_VM_URI=$uri EPFIOT_VM_DIR=$dir "$prog" "$@"
+EPFIOT_VM_URI=$uri EPFIOT_VM_DIR=$dir EPFIOT_VM_HARNESS=$here/harness/vmenv.sh "$prog" "$@"

@@ -5,10 +5,12 @@
  * (tests/vm/harness/vmenv.sh) and passes, in the environment:
  *   EPFIOT_VM_URI   qemu:///system?socket=DIR/libvirt-sock
  *   EPFIOT_VM_DIR   DIR (pools under DIR/pool, libvirt's logs under DIR/log)
+ *   EPFIOT_VM_HARNESS  vmenv.sh, to restart libvirtd under the driver
  * The tests run in order and follow one VM through its life, as the daemon
  * drives it: pools and network as setup-host makes them, define (overlay +
  * seed), start, RUNNING by event, DHCP lease, serial-console login as the
- * configured user, live resize, ACPI power-off seen as SHUTOFF by event,
+ * configured user, live resize, libvirtd restarted under the driver (which
+ * reconnects by itself), ACPI power-off seen as SHUTOFF by event,
  * undefine leaving only the base image. The guest runs under TCG (KVM does
  * not boot guests on these machines, shared/notes/vm-testing.md).
  */
@@ -59,8 +61,15 @@ static struct {
     int n;
 } events = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
+static int reconnections; /* under events.lock */
+
 static void record_event(const drv_event *ev, void *opaque)
 {
+    if (ev->type == DRV_EV_RECONNECTED) {
+        pthread_mutex_lock(&events.lock);
+        reconnections++;
+        pthread_mutex_unlock(&events.lock);
+    }
     if (ev->type != DRV_EV_VM_STATE || !ev->name)
         return;
     pthread_mutex_lock(&events.lock);
@@ -132,6 +141,18 @@ static bool define_network(virConnectPtr c)
     return ok;
 }
 
+static drv_options driver_options(void)
+{
+    return (drv_options){
+        .uri = uri,
+        .image_pool = "epfiot-images",
+        .vm_pool = "epfiot-vms",
+        .network = "epfiot",
+        .vm_prefix = "epfiot-vm-",
+        .on_event = record_event,
+    };
+}
+
 TEST(host_has_pools_and_a_routed_network_in_the_private_libvirtd)
 {
     virConnectPtr c = virConnectOpen(uri);
@@ -146,14 +167,7 @@ TEST(host_has_pools_and_a_routed_network_in_the_private_libvirtd)
 
 TEST(driver_opens_with_events_and_runs_guests_under_tcg)
 {
-    drv_options o = {
-        .uri = uri,
-        .image_pool = "epfiot-images",
-        .vm_pool = "epfiot-vms",
-        .network = "epfiot",
-        .vm_prefix = "epfiot-vm-",
-        .on_event = record_event,
-    };
+    drv_options o = driver_options();
     CHECK_INT(drv_open(&lv_driver, &o, &vmd), DRV_OK);
     drv_host_info h;
     CHECK_INT(drv_host_info_get(vmd, &h), DRV_OK);
@@ -393,6 +407,38 @@ TEST(memory_beyond_the_maximum_waits_for_the_next_boot)
     CHECK_INT(how, DRV_CHANGE_NEXT_BOOT);
 }
 
+/* ---- libvirtd restarts ----------------------------------------------------- */
+
+static bool reconnected_within(double secs)
+{
+    for (double end = now_s() + secs; now_s() < end; sleep_ms(100)) {
+        pthread_mutex_lock(&events.lock);
+        int n = reconnections;
+        pthread_mutex_unlock(&events.lock);
+        if (n > 0)
+            return true;
+    }
+    return false;
+}
+
+TEST(driver_reconnects_by_itself_when_libvirtd_restarts_and_the_vm_runs_on)
+{
+    NEED_RUNNING();
+    const char *harness = getenv("EPFIOT_VM_HARNESS");
+    CHECK(harness != NULL);
+    if (!harness)
+        return;
+    /* The harness and DIR come from run.sh (mktemp), not from a user. */
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "'%s' restart '%s' >/dev/null", harness, dir);
+    CHECK_INT(system(cmd), 0);
+    CHECK(reconnected_within(30));
+    drv_vm_info vi = {0};
+    CHECK_OK(drv_vm_get_info(vmd, VM, &vi));
+    CHECK_INT(vi.state, DRV_VM_RUNNING);
+    drv_vm_info_clear(&vi);
+}
+
 /* ---- Power off and removal ---------------------------------------------- */
 
 TEST(acpi_shutdown_ends_in_shutoff_by_event)
@@ -425,6 +471,100 @@ TEST(undefine_removes_the_vms_volumes_and_never_the_base)
     CHECK_INT(drv_vm_get_info(vmd, VM, &vi), DRV_NOT_FOUND);
     drv_close(vmd);
     vmd = NULL;
+}
+
+/* ---- Several VMs at once ------------------------------------------------- */
+
+#define NPAR 3
+
+typedef struct par_vm {
+    int i;
+    char name[32], disk[48], seed[48], mac[18];
+    drv_status define_st, start_st, ip_st;
+    char err[512];
+    double lease_s;
+} par_vm;
+
+/* One tenant's createVm + power on + wait for the address, on its own
+ * driver handle (a handle is used by one thread at a time). */
+static void *par_life(void *arg)
+{
+    par_vm *v = arg;
+    drv_options o = driver_options();
+    drv *h = NULL;
+    double t0 = now_s();
+    v->define_st = drv_open(&lv_driver, &o, &h);
+    seed_config sc = {.instance_id = v->name, .hostname = v->name, .mac = v->mac};
+    unsigned char *iso = NULL;
+    size_t len = 0;
+    if (v->define_st == DRV_OK && !seed_iso_build(&sc, &iso, &len, v->err, sizeof v->err))
+        v->define_st = DRV_ERROR;
+    drv_vm_spec s = {
+        .domain_name = v->name,
+        .vcpus = 1,
+        .memory_mib = 160,
+        .base_image = "base.qcow2",
+        .disk_volume = v->disk,
+        .seed_volume = v->seed,
+        .seed_data = iso,
+        .seed_len = len,
+        .mac = v->mac,
+        .kernel_image = "vmlinux",
+        .initrd_image = "initrd",
+        .kernel_args = "console=ttyS0 quiet",
+    };
+    char uuid[37];
+    if (v->define_st == DRV_OK)
+        v->define_st = drv_vm_define(h, &s, uuid);
+    v->start_st = v->define_st == DRV_OK ? drv_vm_start(h, v->name) : DRV_ERROR;
+    v->ip_st = DRV_NOT_FOUND;
+    for (double end = now_s() + 120; v->start_st == DRV_OK && v->ip_st == DRV_NOT_FOUND && now_s() < end;
+         sleep_ms(250)) {
+        char *ip = NULL;
+        v->ip_st = drv_vm_ip(h, v->name, &ip);
+        free(ip);
+    }
+    v->lease_s = now_s() - t0;
+    if (h && (v->define_st != DRV_OK || v->start_st != DRV_OK))
+        snprintf(v->err, sizeof v->err, "%s", drv_errmsg(h));
+    free(iso);
+    drv_close(h);
+    return NULL;
+}
+
+TEST(several_vms_created_at_once_all_boot_and_get_addresses)
+{
+    par_vm v[NPAR];
+    pthread_t t[NPAR];
+    for (int i = 0; i < NPAR; i++) {
+        v[i] = (par_vm){.i = i};
+        snprintf(v[i].name, sizeof v[i].name, "epfiot-vm-%d", 10 + i);
+        snprintf(v[i].disk, sizeof v[i].disk, "%s-disk.qcow2", v[i].name);
+        snprintf(v[i].seed, sizeof v[i].seed, "%s-seed.iso", v[i].name);
+        snprintf(v[i].mac, sizeof v[i].mac, "52:54:00:e9:20:%02x", 10 + i);
+        CHECK_INT(pthread_create(&t[i], NULL, par_life, &v[i]), 0);
+    }
+    for (int i = 0; i < NPAR; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < NPAR; i++) {
+        if (v[i].err[0])
+            fprintf(stderr, "  %s: %s\n", v[i].name, v[i].err);
+        CHECK_INT(v[i].define_st, DRV_OK);
+        CHECK_INT(v[i].start_st, DRV_OK);
+        CHECK_INT(v[i].ip_st, DRV_OK);
+        fprintf(stderr, "  %s: create to lease %.1f s (%d at once)\n", v[i].name, v[i].lease_s, NPAR);
+    }
+    drv *h = NULL;
+    drv_options o = driver_options();
+    CHECK_INT(drv_open(&lv_driver, &o, &h), DRV_OK);
+    for (int i = 0; i < NPAR; i++)
+        CHECK_OK(drv_vm_undefine(h, v[i].name));
+    char **names = NULL;
+    size_t n = 9;
+    CHECK_INT(drv_volume_list(h, "epfiot-vm-", &names, &n), DRV_OK);
+    CHECK_INT(n, 0);
+    drv_name_list_free(names, n);
+    drv_close(h);
 }
 
 static int run_all(int argc, char **argv);

@@ -3,6 +3,8 @@
 #
 #   vmenv.sh start DIR   start libvirtd in its own network and mount namespace;
 #                        prints the URI to reach it: qemu:///system?socket=DIR/libvirt-sock
+#   vmenv.sh restart DIR restart libvirtd alone (its VMs keep running), as after
+#                        a crash or an upgrade of libvirtd
 #   vmenv.sh stop DIR    stop everything started for DIR, by PID, and remove the
 #                        network namespace (DIR itself is left to the caller)
 #
@@ -11,7 +13,7 @@
 # rules), and must not depend on (or disturb) a system libvirtd. So libvirtd,
 # the bridges and dnsmasq it creates and the QEMU processes it starts all live
 # in a network namespace made here (`ip netns add`, a unique name), inside a
-# private mount namespace in which /run is a tmpfs and libvirt's config, state,
+# private mount namespace in which /run and libvirt's config, state,
 # cache and log directories are bind-mounted from DIR. The daemon and tests
 # stay in the root namespace and talk to libvirtd over its UNIX socket, which
 # crosses network namespaces (shared/notes/vm-testing.md has the measurements).
@@ -67,7 +69,10 @@ EOF
 # then becomes libvirtd (exec, so the recorded PID is libvirtd's).
 inner() {
     local dir=$1 cgroups=$2
-    mount -t tmpfs -o mode=755 tmpfs /run
+    # /run is DIR/run, not a fresh tmpfs: libvirtd keeps the state of its
+    # running domains and networks there, and a restarted libvirtd must find
+    # it to take its QEMU processes back.
+    mount --bind "$dir/run" /run
     mkdir -p /run/lock /run/libvirt
     mount --bind "$dir/etc" /etc/libvirt
     mount --bind "$dir/passwd" /etc/passwd
@@ -85,6 +90,26 @@ inner() {
     exec libvirtd -f "$dir/etc/libvirtd.conf"
 }
 
+# Starts libvirtd in the namespace recorded in DIR and waits for its socket.
+launch() {
+    local dir=$1 ns
+    ns=$(cat "$dir/netns")
+    rm -f "$dir"/libvirt-sock*
+    local cg
+    cg=$(cgroup_mounts | tr '\n' ' ')
+    setsid ip netns exec "$ns" unshare -m --propagation private \
+        "$0" _inner "$dir" "$cg" </dev/null >>"$dir/log/stdout.log" 2>&1 &
+    echo $! >"$dir/libvirtd.pid"
+    local i
+    for i in $(seq 1 600); do
+        [ -S "$dir/libvirt-sock" ] && { echo "qemu:///system?socket=$dir/libvirt-sock"; return 0; }
+        kill -0 "$(cat "$dir/libvirtd.pid")" 2>/dev/null || break
+        sleep 0.1
+    done
+    cat "$dir/log/stdout.log" >&2 || true
+    return 1
+}
+
 start() {
     local dir=$1
     [ -e "$dir/netns" ] && die "$dir is in use (stop it first)"
@@ -96,20 +121,27 @@ start() {
     local ns="epfiot-vm-$$-$RANDOM"
     ip netns add "$ns"
     echo "$ns" >"$dir/netns"
-    local cg
-    cg=$(cgroup_mounts | tr '\n' ' ')
-    setsid ip netns exec "$ns" unshare -m --propagation private \
-        "$0" _inner "$dir" "$cg" </dev/null >"$dir/log/stdout.log" 2>&1 &
-    echo $! >"$dir/libvirtd.pid"
-    local i
-    for i in $(seq 1 600); do
-        [ -S "$dir/libvirt-sock" ] && { echo "qemu:///system?socket=$dir/libvirt-sock"; return 0; }
-        kill -0 "$(cat "$dir/libvirtd.pid")" 2>/dev/null || break
-        sleep 0.1
-    done
-    cat "$dir/log/stdout.log" >&2 || true
+    launch "$dir" && return 0
     stop "$dir" || true
     die "libvirtd did not start (log: $dir/log/libvirtd.log)"
+}
+
+# Stops libvirtd (TERM, then KILL after 10 s); its QEMU processes go on.
+stop_libvirtd() {
+    local dir=$1 pid
+    [ -s "$dir/libvirtd.pid" ] || return 0
+    pid=$(cat "$dir/libvirtd.pid")
+    kill -TERM "$pid" 2>/dev/null || true
+    wait_gone "$pid" 100 || kill -KILL "$pid" 2>/dev/null || true
+    wait_gone "$pid" 50 || true
+    rm -f "$dir/libvirtd.pid"
+}
+
+restart() {
+    local dir=$1
+    [ -e "$dir/netns" ] || die "$dir is not started"
+    stop_libvirtd "$dir"
+    launch "$dir" || die "libvirtd did not restart (log: $dir/log/libvirtd.log)"
 }
 
 # Waits up to $2 tenths of a second for PID $1 to end.
@@ -126,11 +158,7 @@ stop() {
     local dir=$1 pid ns
     [ -e "$dir/netns" ] || return 0
     ns=$(cat "$dir/netns")
-    if [ -s "$dir/libvirtd.pid" ]; then
-        pid=$(cat "$dir/libvirtd.pid")
-        kill -TERM "$pid" 2>/dev/null || true
-        wait_gone "$pid" 100 || kill -KILL "$pid" 2>/dev/null || true
-    fi
+    stop_libvirtd "$dir"
     # libvirtd leaves its QEMU and dnsmasq processes running when it stops;
     # every process in the namespace was started by it.
     local pids
@@ -143,6 +171,7 @@ stop() {
 
 case "${1:-}" in
 start) [ $# -eq 2 ] || die "usage: vmenv.sh start DIR"; start "$(realpath "$2")" ;;
+restart) [ $# -eq 2 ] || die "usage: vmenv.sh restart DIR"; restart "$(realpath "$2")" ;;
 stop) [ $# -eq 2 ] || die "usage: vmenv.sh stop DIR"; stop "$(realpath "$2")" ;;
 _inner) inner "$2" "$3" ;;
 *) die "usage: vmenv.sh start|stop DIR" ;;
