@@ -262,12 +262,19 @@ static bool cursor_parse(const char *s, int64_t *id)
 }
 
 /* The Relay algorithm: after/before narrow the list, then first/last cut
- * from its ends. Returns false with an error in *err. */
+ * from its ends. Paging forward (first/after) and backward (last/before) in
+ * one request is refused: Relay allows it but advises against it, and the
+ * result is hard to read. Returns false with an error in *err. */
 static bool conn_slice(gql_info *info, conn *c, const gql_val *args, gql_rv *err)
 {
     size_t lo = 0, hi = c->total;
     int64_t id, first = -1, last = -1;
     const char *after = arg_str(args, "after"), *before = arg_str(args, "before");
+    bool has_first = arg_int(args, "first", &first), has_last = arg_int(args, "last", &last);
+    if ((has_first || after) && (has_last || before)) {
+        *err = fail(info, CORE_BAD_USER_INPUT, "use either first/after or last/before, not both");
+        return false;
+    }
     if ((after && !cursor_parse(after, &id)) || (before && !cursor_parse(before, &id))) {
         *err = fail(info, CORE_BAD_USER_INPUT, "invalid cursor");
         return false;
@@ -278,7 +285,6 @@ static bool conn_slice(gql_info *info, conn *c, const gql_val *args, gql_rv *err
     if (before && cursor_parse(before, &id))
         while (hi > lo && c->ids[hi - 1] >= id)
             hi--;
-    bool has_first = arg_int(args, "first", &first), has_last = arg_int(args, "last", &last);
     if ((has_first && first < 0) || (has_last && last < 0)) {
         *err = fail(info, CORE_BAD_USER_INPUT, "first and last must not be negative");
         return false;

@@ -787,6 +787,24 @@ core_code core_dev_list(core_call *k, int64_t vm_id, bool rescan_first, store_de
                                                              : core_store_fail(k, "devices");
 }
 
+/* A hypervisor that cannot hot-plug (libvirt's test driver: "not supported
+ * by the connection driver") reports DRV_UNSUPPORTED for a running VM; the
+ * caller gets what to do instead of libvirt's text (which goes to the log). */
+static core_code usb_change_fail(core_call *k, drv_status ds, const char *verb, const char *prep,
+                                 const store_dev *d, const store_vm *vm)
+{
+    char what[64];
+    snprintf(what, sizeof what, "cannot %s the device", verb);
+    if (ds != DRV_UNSUPPORTED)
+        return core_drv_fail(k, ds, what);
+    core_log(k->c, CORE_LOG_WARN, "%s: %s", what, drv_errmsg(k->c->d));
+    return core_fail(k, CORE_CONFLICT,
+                     "cannot %s device %lld (%s:%s) %s running VM %s: this hypervisor cannot "
+                     "hot-plug USB devices; power the VM off first",
+                     verb, (long long)d->id, d->vendor_id ? d->vendor_id : "?",
+                     d->product_id ? d->product_id : "?", prep, vm->name);
+}
+
 core_code core_dev_attach(core_call *k, int64_t dev_id, int64_t vm_id)
 {
     store_vm vm;
@@ -827,7 +845,7 @@ core_code core_dev_attach(core_call *k, int64_t dev_id, int64_t vm_id)
         core_drv_lock(k->c);
         drv_status ds = drv_usb_attach(k->c->d, vm.domain_name, &sel);
         if (ds != DRV_OK)
-            rc = core_drv_fail(k, ds, "cannot attach the device");
+            rc = usb_change_fail(k, ds, "attach", "to", &d, &vm);
         core_drv_unlock(k->c);
     }
     if (rc || store_tx_commit(k->st) != STORE_OK) {
@@ -867,7 +885,7 @@ core_code core_dev_detach(core_call *k, int64_t dev_id, int64_t vm_id)
         drv_status ds = drv_usb_detach(k->c->d, vm.domain_name, &sel);
         /* Not in the domain (or unplugged): released all the same. */
         if (ds != DRV_OK && ds != DRV_NOT_FOUND)
-            rc = core_drv_fail(k, ds, "cannot detach the device");
+            rc = usb_change_fail(k, ds, "detach", "from", &d, &vm);
         core_drv_unlock(k->c);
     }
     if (rc || store_tx_commit(k->st) != STORE_OK) {

@@ -162,7 +162,9 @@ static void usage(FILE *f)
                "/healthz and /metrics over HTTP(S), on top of libvirt and SQLite.\n\n"
                "  --config FILE        INI configuration (default " DEFAULT_CONFIG ", if present)\n"
                "  --print-schema       print the API's SDL and exit\n"
-               "  --help, --version\n\n"
+               "  --help, --version\n"
+               "These three act only once every option (and the file) is checked:\n"
+               "a bad value exits with status 2 even with them.\n\n"
                "Every configuration key is also a flag (--key VALUE or --key=VALUE;\n"
                "'_' may be written '-'), which overrides the file:\n");
     for (size_t i = 0; i < NKEYS; i++) {
@@ -178,7 +180,13 @@ static void usage(FILE *f)
     fprintf(f, "  --port 0 prints \"listening on http://ADDR:PORT\" on stderr.\n");
 }
 
-typedef enum { RUN, EXIT_OK, EXIT_FAIL } parse_result;
+typedef enum { RUN, EXIT_FAIL } parse_result;
+
+/* --help, --version or --print-schema: acted on only once every option and
+ * the configuration are read and checked (a bad value is exit 2 all the
+ * same); the first one given wins. */
+typedef enum { INFO_NONE = 0, INFO_HELP, INFO_VERSION, INFO_SCHEMA } info_action;
+static info_action info;
 
 /* Two passes over argv: --config and the informational flags first, then
  * (after the file) every key flag, so that flags win. */
@@ -203,15 +211,15 @@ static parse_result parse_args(int argc, char **argv, config *c, bool file_pass)
             if (*p == '-')
                 *p = '_';
         if (!strcmp(name, "help") || !strcmp(name, "version") || !strcmp(name, "print_schema")) {
-            if (!file_pass)
-                continue;
-            if (!strcmp(name, "help"))
-                usage(stdout);
-            else if (!strcmp(name, "version"))
-                printf("epfiotd %s\n", EPFIOT_VERSION);
-            else
-                fputs(api_schema_sdl, stdout);
-            return EXIT_OK;
+            if (eq) {
+                fprintf(stderr, "epfiotd: --%s takes no value\n", name);
+                return EXIT_FAIL;
+            }
+            if (file_pass && !info)
+                info = !strcmp(name, "help")      ? INFO_HELP
+                       : !strcmp(name, "version") ? INFO_VERSION
+                                                  : INFO_SCHEMA;
+            continue;
         }
         const key *k = strcmp(name, "config") ? key_find(NULL, name) : NULL;
         if (strcmp(name, "config") && !k) {
@@ -432,7 +440,7 @@ int main(int argc, char **argv)
     parse_result pr = load_config(argc, argv, &c);
     if (pr != RUN) {
         config_free(&c);
-        return pr == EXIT_OK ? 0 : 2;
+        return 2;
     }
     if ((log_level = level_of(c.log_level)) < 0) {
         fprintf(stderr, "epfiotd: log_level must be error, warn, info or debug\n");
@@ -443,6 +451,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "epfiotd: tls_cert and tls_key go together; port is 0-65535\n");
         config_free(&c);
         return 2;
+    }
+    if (info) {
+        if (info == INFO_HELP)
+            usage(stdout);
+        else if (info == INFO_VERSION)
+            printf("epfiotd %s\n", EPFIOT_VERSION);
+        else
+            fputs(api_schema_sdl, stdout);
+        config_free(&c);
+        return 0;
     }
     /* Signals are taken by the main thread only, with sigtimedwait: every
      * thread started from here on inherits the block. */

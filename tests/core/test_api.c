@@ -182,6 +182,45 @@ TEST(pagination_rejects_bad_cursors_and_negative_counts)
     free(r);
     r = gq(&e, e.alice, "{vmsConnection(first:-1){totalCount}}");
     CHECK_CONTAINS(r, "must not be negative");
+    CHECK_CONTAINS(r, "\"code\":\"BAD_USER_INPUT\"");
+    free(r);
+    r = gq(&e, e.alice, "{vmsConnection(last:-1){totalCount}}");
+    CHECK_CONTAINS(r, "must not be negative");
+    CHECK_CONTAINS(r, "\"code\":\"BAD_USER_INPUT\"");
+    free(r);
+    env_free(&e);
+}
+
+TEST(pagination_refuses_forward_and_backward_at_once)
+{
+    env e;
+    env_init(&e);
+    env_vm(&e, e.alice, "a");
+    env_vm(&e, e.alice, "b");
+    char *r = gq(&e, e.alice, "{vmsConnection(first:1){edges{cursor}}}");
+    char c[64] = "";
+    const char *p = strstr(r, "\"cursor\":\"");
+    CHECK(p != NULL);
+    if (p)
+        sscanf(p + 10, "%63[^\"]", c);
+    free(r);
+    const char *bad[] = {
+        "vmsConnection(first:1,last:1)",      "vmsConnection(first:1,before:\"%s\")",
+        "vmsConnection(after:\"%s\",last:1)", "vmsConnection(after:\"%s\",before:\"%s\")",
+        "thingsConnection(first:1,last:1)",   "usersConnection(first:0,last:0)",
+        "me{vmsConnection(first:1,last:1)"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char q[256], f[160];
+        snprintf(f, sizeof f, "{%s{totalCount}}%s", bad[i], strchr(bad[i], '{') ? "}" : "");
+        snprintf(q, sizeof q, f, c, c);
+        r = gq(&e, e.admin, "%s", q);
+        CHECK_CONTAINS(r, "use either first/after or last/before, not both");
+        CHECK_CONTAINS(r, "\"code\":\"BAD_USER_INPUT\"");
+        free(r);
+    }
+    /* One direction with null for the other is fine. */
+    r = gq(&e, e.alice, "{vmsConnection(first:1,last:null){totalCount}}");
+    CHECK_STR(r, "{\"data\":{\"vmsConnection\":{\"totalCount\":2}}}");
     free(r);
     env_free(&e);
 }

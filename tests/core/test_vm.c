@@ -388,6 +388,42 @@ TEST(detach_device_releases_it_for_another_vm)
     env_free(&e);
 }
 
+TEST(a_hypervisor_without_hot_plug_says_to_power_the_vm_off_first)
+{
+    env e;
+    env_init(&e);
+    int64_t id = env_vm(&e, e.alice, "web");
+    free(gq(&e, e.alice, "{getUsb{id}}"));
+    char *r = gq(&e, e.alice, "mutation{attachDevice(devID:\"1\",vmID:\"%lld\")}", (long long)id);
+    CHECK_STR(r, "{\"data\":{\"attachDevice\":true}}");
+    free(r);
+    free(gq(&e, e.alice, "mutation{powerON(vmID:\"%lld\"){state}}", (long long)id));
+    /* libvirt's test driver cannot attach or detach on a running domain. */
+    r = gq(&e, e.alice, "mutation{detachDevice(devID:\"1\",vmID:\"%lld\")}", (long long)id);
+    CHECK_CONTAINS(r, "cannot detach device 1 (18d1:9302) from running VM web: this hypervisor "
+                      "cannot hot-plug USB devices; power the VM off first");
+    CHECK_CONTAINS(r, "\"code\":\"CONFLICT\"");
+    CHECK(!strstr(r, "not supported"));
+    free(r);
+    r = gq(&e, e.alice, "{getDev(id:\"1\"){vm{id}}}");
+    CHECK_CONTAINS(r, "\"vm\":{\"id\"");
+    free(r);
+    free(gq(&e, e.alice, "mutation{forceOFF(vmID:\"%lld\")}", (long long)id));
+    r = gq(&e, e.alice, "mutation{detachDevice(devID:\"1\",vmID:\"%lld\")}", (long long)id);
+    CHECK_STR(r, "{\"data\":{\"detachDevice\":true}}");
+    free(r);
+    free(gq(&e, e.alice, "mutation{powerON(vmID:\"%lld\"){state}}", (long long)id));
+    r = gq(&e, e.alice, "mutation{attachDevice(devID:\"1\",vmID:\"%lld\")}", (long long)id);
+    CHECK_CONTAINS(r, "cannot attach device 1 (18d1:9302) to running VM web: this hypervisor "
+                      "cannot hot-plug USB devices; power the VM off first");
+    CHECK_CONTAINS(r, "\"code\":\"CONFLICT\"");
+    free(r);
+    r = gq(&e, e.alice, "{getDev(id:\"1\"){vm{id}}}");
+    CHECK_CONTAINS(r, "\"vm\":null");
+    free(r);
+    env_free(&e);
+}
+
 TEST(a_device_attached_to_one_vm_cannot_be_attached_to_another)
 {
     env e;

@@ -43,6 +43,29 @@ describe('configuration', () => {
     assert.match(r.stderr, /bad value for --port/);
   });
 
+  it('a bad flag value is refused even with --version, --print-schema or --help', () => {
+    for (const info of ['--version', '--print-schema', '--help']) {
+      for (const args of [['--port', 'eighty', info], [info, '--port', 'eighty'], [info, '--port', '70000'], [info, '--log-level', 'loud']]) {
+        const r = run(['--config', '/dev/null', ...args]);
+        assert.equal(r.status, 2, `${args.join(' ')}: ${r.stdout}`);
+        assert.equal(r.stdout, '', args.join(' '));
+        assert.match(r.stderr, /bad value for --port|port is 0-65535|log_level must be/, args.join(' '));
+      }
+    }
+  });
+
+  it('--version, --print-schema and --help with valid options print and exit 0', () => {
+    const v = run(['--config', '/dev/null', '--port', '80', '--version']);
+    assert.equal(v.status, 0, v.stderr);
+    assert.match(v.stdout, /^epfiotd /);
+    const s = run(['--print-schema', '--port', '80']);
+    assert.equal(s.status, 0, s.stderr);
+    assert.match(s.stdout, /type Query/);
+    const u = run(['--help']);
+    assert.equal(u.status, 0, u.stderr);
+    assert.match(u.stdout, /^Usage: epfiotd/);
+  });
+
   it('the INI file sets keys and a flag overrides the file', async () => {
     const dir = h.tempDir();
     // The file asks for a 4 KiB body limit; the flag on the command line

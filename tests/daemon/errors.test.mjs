@@ -75,6 +75,19 @@ describe('error paths', () => {
     });
   }
 
+  it('attachDevice to a running VM on a hypervisor without hot-plug says to power it off first', async () => {
+    const devs = (await h.ok(d, '{ getUsb { id vendorId productId vm { id } } }', null, alice.token)).getUsb;
+    const dev = devs.find((x) => !x.vm);
+    const r = await h.gql(d, `mutation { attachDevice(devID: "${dev.id}", vmID: "${running.id}") }`, null, alice.token);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.errors[0].extensions.code, 'CONFLICT', r.text);
+    assert.equal(r.errors[0].message, `cannot attach device ${dev.id} (${dev.vendorId}:${dev.productId}) to running VM running-vm: ` +
+      'this hypervisor cannot hot-plug USB devices; power the VM off first');
+    assert.equal(r.data.attachDevice, null);
+    const after_ = (await h.ok(d, `{ getDev(id: "${dev.id}") { vm { id } } }`, null, alice.token)).getDev;
+    assert.equal(after_.vm, null);
+  });
+
   it('forceOFF of a powered-off VM is not an error: it is off, as asked', async () => {
     assert.deepEqual(await h.ok(d, `mutation { forceOFF(vmID: "${vm.id}") }`, null, alice.token), { forceOFF: true });
     assert.equal((await h.ok(d, `{ getVm(id: "${vm.id}") { state } }`, null, alice.token)).getVm.state, 'POWEROFF');
@@ -91,6 +104,26 @@ describe('pagination arguments and abuse limits', () => {
   it('a negative first is BAD_USER_INPUT', async () => {
     const r = await h.gql(d, '{ vmsConnection(first: -1) { totalCount } }', null, alice.token);
     assert.equal(r.errors[0].extensions.code, 'BAD_USER_INPUT');
+  });
+
+  it('a negative last is BAD_USER_INPUT', async () => {
+    const r = await h.gql(d, '{ vmsConnection(last: -1) { totalCount } }', null, alice.token);
+    assert.equal(r.errors[0].extensions.code, 'BAD_USER_INPUT');
+    assert.match(r.errors[0].message, /must not be negative/);
+  });
+
+  it('first/after and last/before together are BAD_USER_INPUT, on every connection', async () => {
+    for (const [q, token] of [
+      ['{ vmsConnection(first: 1, last: 1) { totalCount } }', alice.token],
+      ['{ me { vmsConnection(first: 1, before: "YzE") { totalCount } } }', alice.token],
+      ['{ thingsConnection(after: "YzE", last: 1) { totalCount } }', alice.token],
+      ['{ usersConnection(first: 1, last: 1) { totalCount } }', admin],
+    ]) {
+      const r = await h.gql(d, q, null, token);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.errors[0].extensions.code, 'BAD_USER_INPUT', `${q}: ${r.text}`);
+      assert.equal(r.errors[0].message, 'use either first/after or last/before, not both');
+    }
   });
 
   it('a cursor the server did not make is BAD_USER_INPUT', async () => {
