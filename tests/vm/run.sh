@@ -26,13 +26,18 @@ images=$("$here/image/build.sh" "$cache")
 dir=$(mktemp -d /tmp/epfiot-vm.XXXXXX)
 cleanup() {
     local rc=$?
+    # Tear down first: a reader that went away (`run.sh ... | head`) must
+    # not stop the script, through SIGPIPE, before the namespace is gone.
+    trap '' PIPE
+    local logs=""
     if [ $rc -ne 0 ]; then
         for f in "$dir"/log/qemu/*-serial.log; do
-            [ -f "$f" ] && { echo "---- $f (tail)"; tail -n 40 "$f"; }
+            [ -f "$f" ] && logs+="---- ${f##*/} (tail)"$'\n'"$(tail -n 40 "$f")"$'\n'
         done
     fi
-    "$here/harness/vmenv.sh" stop "$dir" || true
+    "$here/harness/vmenv.sh" stop "$dir" >/dev/null 2>&1 || true
     rm -rf "$dir"
+    printf '%s' "$logs" >&2 || true
     exit $rc
 }
 trap cleanup EXIT
