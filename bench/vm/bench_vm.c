@@ -237,7 +237,8 @@ static void bench_boot(int n)
         sum += b[i].secs;
         max = b[i].secs > max ? b[i].secs : max;
     }
-    printf("boot-to-IP  %d VM(s) at once under TCG: mean %5.1f s, slowest %5.1f s, %d/%d got a lease\n",
+    printf("boot-to-IP  %d VM(s) at once under TCG: mean %5.1f s, slowest %5.1f s, %d/%d got a "
+           "lease\n",
            n, sum / n, max, ok, n);
     drv_options o = options();
     drv *d = NULL;
@@ -262,7 +263,8 @@ int main(int argc, char **argv)
     if (!c || setup_host(c) < 0 || make_base(c, "base-200m.raw", 200ull << 20) < 0 ||
         make_base(c, "base-20g.raw", 20ull << 30) < 0) {
         virErrorPtr e = virGetLastError();
-        fprintf(stderr, "bench_vm: cannot set up the host: %s\n", e && e->message ? e->message : "?");
+        fprintf(stderr, "bench_vm: cannot set up the host: %s\n",
+                e && e->message ? e->message : "?");
         return 1;
     }
     drv_options o = options();

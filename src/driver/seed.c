@@ -32,11 +32,21 @@ static void seed_yaml_str(xbuf *b, const char *s)
     xbuf_add(b, "\"");
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
         switch (*p) {
-        case '"': xbuf_add(b, "\\\""); break;
-        case '\\': xbuf_add(b, "\\\\"); break;
-        case '\n': xbuf_add(b, "\\n"); break;
-        case '\t': xbuf_add(b, "\\t"); break;
-        case '\r': xbuf_add(b, "\\r"); break;
+        case '"':
+            xbuf_add(b, "\\\"");
+            break;
+        case '\\':
+            xbuf_add(b, "\\\\");
+            break;
+        case '\n':
+            xbuf_add(b, "\\n");
+            break;
+        case '\t':
+            xbuf_add(b, "\\t");
+            break;
+        case '\r':
+            xbuf_add(b, "\\r");
+            break;
         default:
             if (*p < 0x20 || *p == 0x7f)
                 xbuf_add(b, "\\x%02x", *p);
@@ -290,9 +300,7 @@ static int seed_mem_read(IsoDataSource *s, uint32_t lba, uint8_t *buffer)
     return 1;
 }
 
-static void seed_mem_free(IsoDataSource *s)
-{
-}
+static void seed_mem_free(IsoDataSource *s) {}
 
 static bool seed_stream_slurp(IsoStream *st, char **data, size_t *data_len)
 {

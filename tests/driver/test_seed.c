@@ -31,7 +31,10 @@ static const char *const alice_keys[] = {
     "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 alice@desk",
 };
 static const seed_user full_users[] = {
-    {"alice", "$6$Qx3v9b1m2n4k5j6h$Jt2.jqvIYkSM0bUl3/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUV.", alice_keys, 2},
+    {"alice",
+     "$6$Qx3v9b1m2n4k5j6h$Jt2.jqvIYkSM0bUl3/"
+     "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUV.",
+     alice_keys, 2},
     {"bob", NULL, NULL, 0},
 };
 static const char *const full_packages[] = {"htop", "python3-serial"};
@@ -86,7 +89,8 @@ TEST(raw_cloud_config_replaces_the_generated_user_data)
 TEST(user_values_cannot_add_yaml_keys)
 {
     static const seed_user evil[] = {{"eve\"\n    sudo: ALL=(ALL) NOPASSWD:ALL\n#", NULL, NULL, 0}};
-    seed_config c = {.instance_id = "i-1", .hostname = "h\"\nruncmd: [reboot]", .users = evil, .nusers = 1};
+    seed_config c = {
+        .instance_id = "i-1", .hostname = "h\"\nruncmd: [reboot]", .users = evil, .nusers = 1};
     char *user = seed_user_data(&c);
     CHECK(strstr(user, "\nruncmd") == NULL);
     CHECK(strstr(user, "\n    sudo") == NULL);

@@ -47,8 +47,8 @@ static drv *vmd;
  * without crashing. */
 #define NEED_DRIVER()                                                                              \
     do {                                                                                           \
-        CHECK(vmd != NULL);                                                                          \
-        if (!vmd)                                                                                    \
+        CHECK(vmd != NULL);                                                                        \
+        if (!vmd)                                                                                  \
             return;                                                                                \
     } while (0)
 
@@ -127,13 +127,12 @@ static bool define_pool(virConnectPtr c, const char *name, const char *sub)
  * no-ping: dnsmasq otherwise pings an address for 3 s before offering it. */
 static bool define_network(virConnectPtr c)
 {
-    const char *xml =
-        "<network xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'>"
-        "<name>epfiot</name><forward mode='route'/><bridge name='epfiotbr0'/>"
-        "<ip address='10.128.0.1' netmask='255.255.255.0'>"
-        "<dhcp><range start='10.128.0.10' end='10.128.0.250'/></dhcp></ip>"
-        "<dnsmasq:options><dnsmasq:option value='no-ping'/></dnsmasq:options>"
-        "</network>";
+    const char *xml = "<network xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'>"
+                      "<name>epfiot</name><forward mode='route'/><bridge name='epfiotbr0'/>"
+                      "<ip address='10.128.0.1' netmask='255.255.255.0'>"
+                      "<dhcp><range start='10.128.0.10' end='10.128.0.250'/></dhcp></ip>"
+                      "<dnsmasq:options><dnsmasq:option value='no-ping'/></dnsmasq:options>"
+                      "</network>";
     virNetworkPtr n = virNetworkDefineXML(c, xml);
     bool ok = n && virNetworkCreate(n) == 0;
     if (n)
@@ -204,7 +203,8 @@ TEST(define_makes_an_overlay_on_the_base_and_uploads_the_seed)
     char *hash = password_hash();
     CHECK(hash != NULL);
     seed_user user = {.name = USER, .password_hash = hash};
-    seed_config sc = {.instance_id = VM "-1", .hostname = HOSTNAME, .mac = VM_MAC, .users = &user, .nusers = 1};
+    seed_config sc = {
+        .instance_id = VM "-1", .hostname = HOSTNAME, .mac = VM_MAC, .users = &user, .nusers = 1};
     unsigned char *iso = NULL;
     size_t len = 0;
     char err[256];
@@ -518,8 +518,8 @@ static void *par_life(void *arg)
         v->define_st = drv_vm_define(h, &s, uuid);
     v->start_st = v->define_st == DRV_OK ? drv_vm_start(h, v->name) : DRV_ERROR;
     v->ip_st = DRV_NOT_FOUND;
-    for (double end = now_s() + 120; v->start_st == DRV_OK && v->ip_st == DRV_NOT_FOUND && now_s() < end;
-         sleep_ms(250)) {
+    for (double end = now_s() + 120;
+         v->start_st == DRV_OK && v->ip_st == DRV_NOT_FOUND && now_s() < end; sleep_ms(250)) {
         char *ip = NULL;
         v->ip_st = drv_vm_ip(h, v->name, &ip);
         free(ip);
@@ -552,7 +552,8 @@ TEST(several_vms_created_at_once_all_boot_and_get_addresses)
         CHECK_INT(v[i].define_st, DRV_OK);
         CHECK_INT(v[i].start_st, DRV_OK);
         CHECK_INT(v[i].ip_st, DRV_OK);
-        fprintf(stderr, "  %s: create to lease %.1f s (%d at once)\n", v[i].name, v[i].lease_s, NPAR);
+        fprintf(stderr, "  %s: create to lease %.1f s (%d at once)\n", v[i].name, v[i].lease_s,
+                NPAR);
     }
     drv *h = NULL;
     drv_options o = driver_options();
