@@ -10,8 +10,13 @@ EPFIOT_APT_PACKAGES=(
   # fuzzing and the sanitizer runtimes (libFuzzer ships with clang's runtime)
   clang libclang-rt-14-dev
   # libraries
-  libjansson-dev libcbor-dev libsqlite3-dev libsodium-dev libvirt-dev libxml2-dev
+  libjansson-dev libcbor-dev libsqlite3-dev libsodium-dev libvirt-dev libxml2-dev libisofs-dev
   libmicrohttpd-dev libinih-dev libcrypt-dev libcurl4-gnutls-dev libcoap3-dev
+  # real VMs in tests: a private libvirtd + QEMU (TCG) inside a network namespace,
+  # a busybox guest built from Debian packages (no libvirt-daemon-system: it would
+  # start a system libvirtd with a default network in the root namespace)
+  libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils dnsmasq-base
+  iptables iproute2 busybox-static kmod cpio xz-utils e2fsprogs
   # test and benchmark tools
   gnutls-bin wrk chromium
   # test tools: graphql-js (the GraphQL reference) is installed from npm at test time
