@@ -18,7 +18,7 @@ EPFIOT_APT_PACKAGES=(
   libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils dnsmasq-base
   iptables iproute2 busybox-static kmod cpio xz-utils e2fsprogs
   # test and benchmark tools
-  gnutls-bin wrk chromium
+  gnutls-bin openssl wrk chromium
   # test tools: graphql-js (the GraphQL reference) is installed from npm at test time
   nodejs npm
 )
