@@ -539,8 +539,10 @@ TEST(several_vms_created_at_once_all_boot_and_get_addresses)
     for (int i = 0; i < NPAR; i++) {
         v[i] = (par_vm){.i = i};
         snprintf(v[i].name, sizeof v[i].name, "epfiot-vm-%d", 10 + i);
-        snprintf(v[i].disk, sizeof v[i].disk, "%s-disk.qcow2", v[i].name);
-        snprintf(v[i].seed, sizeof v[i].seed, "%s-seed.iso", v[i].name);
+        /* from the number, not from v[i].name: GCC's -Wrestrict sees the
+         * source inside the destination's struct */
+        snprintf(v[i].disk, sizeof v[i].disk, "epfiot-vm-%d-disk.qcow2", 10 + i);
+        snprintf(v[i].seed, sizeof v[i].seed, "epfiot-vm-%d-seed.iso", 10 + i);
         snprintf(v[i].mac, sizeof v[i].mac, "52:54:00:e9:20:%02x", 10 + i);
         CHECK_INT(pthread_create(&t[i], NULL, par_life, &v[i]), 0);
     }
