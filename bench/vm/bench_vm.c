@@ -226,7 +226,7 @@ static void bench_boot(int n)
     pthread_t t[8];
     for (int i = 0; i < n; i++) {
         snprintf(b[i].name, sizeof b[i].name, "epfiot-vm-%d", 200 + i);
-        snprintf(b[i].mac, sizeof b[i].mac, "52:54:00:e9:40:%02x", i + 1);
+        snprintf(b[i].mac, sizeof b[i].mac, "52:54:00:e9:40:%02x", (unsigned)(i + 1) & 0xffu);
         pthread_create(&t[i], NULL, boot_one, &b[i]);
     }
     double sum = 0, max = 0;

@@ -543,7 +543,7 @@ TEST(several_vms_created_at_once_all_boot_and_get_addresses)
          * source inside the destination's struct */
         snprintf(v[i].disk, sizeof v[i].disk, "epfiot-vm-%d-disk.qcow2", 10 + i);
         snprintf(v[i].seed, sizeof v[i].seed, "epfiot-vm-%d-seed.iso", 10 + i);
-        snprintf(v[i].mac, sizeof v[i].mac, "52:54:00:e9:20:%02x", 10 + i);
+        snprintf(v[i].mac, sizeof v[i].mac, "52:54:00:e9:20:%02x", (unsigned)(10 + i) & 0xffu);
         CHECK_INT(pthread_create(&t[i], NULL, par_life, &v[i]), 0);
     }
     for (int i = 0; i < NPAR; i++)
