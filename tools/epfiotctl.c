@@ -938,17 +938,32 @@ static int cmd_vm_resize(ctl *c, args *a)
 
 static const column dev_cols[] = {
     {"ID", "id"},     {"VENDOR", "vendorId"}, {"PRODUCT", "productId"}, {"PORT", "port"},
-    {"PRESENT", "present"}, {"VM", "vm.name"},  {"INFO", "info"},
+    {"PRESENT", "present"}, {"VM", "holder"},   {"INFO", "info"},
 };
 
 static int cmd_device_list(ctl *c, args *a)
 {
     json_t *resp = NULL, *data = NULL;
-    int rc = gql(c, "{getUsb{id bus device info vendorId productId serial port present vm{id name}}}",
+    int rc = gql(c,
+                 "{getUsb{id bus device info vendorId productId serial port present inUse vm{id name}}}",
                  NULL, &resp, &data);
     if (rc)
         return rc;
-    return list_out(c, resp, json_object_get(data, "getUsb"), dev_cols, 7);
+    json_t *rows = json_object_get(data, "getUsb");
+    if (!c->json) {
+        /* The VM column: the caller's VM, "(in use)" for a VM the caller
+         * cannot see (another tenant's), "-" when free. */
+        size_t i;
+        json_t *x;
+        json_array_foreach(rows, i, x) {
+            json_t *name = path_get(x, "vm.name");
+            if (json_is_string(name))
+                json_object_set(x, "holder", name);
+            else if (json_is_true(json_object_get(x, "inUse")))
+                json_object_set_new(x, "holder", json_string("(in use)"));
+        }
+    }
+    return list_out(c, resp, rows, dev_cols, 7);
 }
 
 static int cmd_device_attach(ctl *c, args *a)
@@ -979,13 +994,16 @@ static int cmd_device_detach(ctl *c, args *a)
         rc = vm_ref(c, a->pos[1], &vm);
     } else if (!rc) {
         /* No VM given: the one holding the device. */
-        rc = gql(c, "query($d:ID!){getDev(id:$d){vm{id}}}", json_pack("{s:s}", "d", dev), &resp,
-                 &data);
+        rc = gql(c, "query($d:ID!){getDev(id:$d){vm{id} inUse}}", json_pack("{s:s}", "d", dev),
+                 &resp, &data);
         if (!rc) {
-            vm = xstrdup(json_string_value(path_get(json_object_get(data, "getDev"), "vm.id")));
+            json_t *got = json_object_get(data, "getDev");
+            vm = xstrdup(json_string_value(path_get(got, "vm.id")));
+            bool in_use = json_is_true(json_object_get(got, "inUse"));
             json_decref(resp);
             if (!vm)
-                rc = fail("device %s is not attached to any VM of yours", a->pos[0]);
+                rc = in_use ? fail("device %s is in use by a VM that is not yours", a->pos[0])
+                            : fail("device %s is not attached to any VM of yours", a->pos[0]);
         }
     }
     if (!rc)

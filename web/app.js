@@ -20,7 +20,7 @@ const DASH_QUERY = `query Dashboard {
   me { id name role quota { vms vcpus memory devices } usage { vms vcpus memory devices } }
   getVms { id name base state ip vcpu memory pendingChanges configUser owner { id name }
            dev { id info vendorId productId } things { id name state } }
-  getUsb { id bus device info vendorId productId serial port present vm { id name owner { name } } }
+  getUsb { id bus device info vendorId productId serial port present inUse vm { id name owner { name } } }
   getThings { id name info state endpoint lastBootstrapAt lastError vm { id name } }
   images { name format capacity }
 }`;
@@ -301,7 +301,10 @@ function drawDevices({ usb, mine }) {
     const key = `dev:${d.id}`;
     const held = d.vm;
     const mineHeld = held && mine.some((v) => v.id === held.id);
-    const action = mineHeld
+    // Held by a VM the caller cannot see (another tenant's): in use, no
+    // attach button, and nothing about whose it is.
+    const elsewhere = !held && d.inUse;
+    const action = elsewhere ? null : mineHeld
       ? h('button', { type: 'button', onclick: () => act(key, () => gql('mutation($d:ID!,$v:ID!){detachDevice(devID:$d,vmID:$v)}', { d: d.id, v: held.id })) }, 'Detach')
       : mine.length
         ? h('form', {
@@ -317,7 +320,8 @@ function drawDevices({ usb, mine }) {
       h('td', { 'data-label': 'Device' }, d.info || d.device, d.present === false ? h('span', { class: 'muted' }, ' (unplugged)') : null),
       h('td', { 'data-label': 'ID' }, `${d.vendorId || '?'}:${d.productId || '?'}`),
       h('td', { 'data-label': 'Port' }, d.port || '—'),
-      h('td', { 'data-label': 'Held by', class: 'holder' }, held ? `${held.name}${held.owner ? ` (${held.owner.name})` : ''}` : 'free'),
+      h('td', { 'data-label': 'Held by', class: 'holder' },
+        held ? `${held.name}${held.owner ? ` (${held.owner.name})` : ''}` : elsewhere ? 'in use' : 'free'),
       h('td', {}, action, errSlot(key)));
   });
   t.append(h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No USB devices on this host.'))));

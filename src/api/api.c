@@ -1090,6 +1090,12 @@ static gql_rv f_dev_vm(void *p, const gql_val *a, gql_info *info)
     return gql_rv_object(vm_copy(info, &v), "Vm");
 }
 
+/* In use by any VM; says nothing of which or whose. */
+static gql_rv f_dev_in_use(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_bool(DEV(p)->vm_id != 0);
+}
+
 static gql_rv f_thing_id(void *p, const gql_val *a, gql_info *info)
 {
     return id_rv(info, THING(p)->id);
@@ -1269,6 +1275,7 @@ static const binding bindings[] = {
     {"Hostdev", "port", f_dev_port},
     {"Hostdev", "present", f_dev_present},
     {"Hostdev", "vm", f_dev_vm},
+    {"Hostdev", "inUse", f_dev_in_use},
     {"Thing", "id", f_thing_id},
     {"Thing", "name", f_thing_name},
     {"Thing", "info", f_thing_info},

@@ -346,6 +346,31 @@ test("device attach of a device another VM holds is the API's error", async () =
   assert.equal((await alice.run(['device', 'detach', '1', 'cli-a'])).code, 0);
 });
 
+test("a device held by another tenant's VM is listed in use, without that VM", async () => {
+  await makeUser(d, adminApi, 'dave', 'dave-pw-7f3a0c');
+  const dave = profile(d);
+  assert.equal((await dave.run(['login', 'dave'], { input: 'dave-pw-7f3a0c\n' })).code, 0);
+  assert.equal((await alice.run(['device', 'attach', '1', 'cli-a'])).code, 0);
+  try {
+    const r = await dave.run(['device', 'list']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^1\s+18d1\s+9302\s+\S+\s+yes\s+\(in use\)\s/m);
+    assert.ok(!r.stdout.includes('cli-a'), r.stdout);
+    const dev = json(await dave.run(['device', 'list', '--json'])).find((x) => x.id === '1');
+    assert.equal(dev.vm, null);
+    assert.equal(dev.inUse, true);
+    const mine = await alice.run(['device', 'list']);
+    assert.match(mine.stdout, /^1\s+18d1\s+9302\s+\S+\s+yes\s+cli-a\s/m);
+    const dt = await dave.run(['device', 'detach', '1']);
+    assert.equal(dt.code, 1);
+    assert.match(dt.stderr, /^epfiotctl: device 1 is in use by a VM that is not yours$/m);
+  } finally {
+    assert.equal((await alice.run(['device', 'detach', '1', 'cli-a'])).code, 0);
+  }
+  const free = await dave.run(['device', 'list']);
+  assert.match(free.stdout, /^1\s+18d1\s+9302\s+\S+\s+yes\s+-\s/m);
+});
+
 test('device detach of a free device fails', async () => {
   const r = await alice.run(['device', 'detach', '4']);
   assert.equal(r.code, 1);

@@ -185,9 +185,16 @@ describe('users, tokens and admin-only operations', () => {
     const { vm } = await aliceObjects();
     const dev = await freeDevice(alice.token);
     await h.ok(d, `mutation { attachDevice(devID: "${dev}", vmID: "${vm}") }`, null, alice.token);
-    const data = await h.ok(d, `{ getDev(id: "${dev}") { id vm { id } } }`, null, bob.token);
+    const data = await h.ok(d, `{ getDev(id: "${dev}") { id vm { id } inUse } getUsb { id vm { id } inUse } }`, null, bob.token);
     assert.equal(data.getDev.vm, null);
+    // In use, not free; but nothing says whose.
+    assert.equal(data.getDev.inUse, true);
+    const listed = data.getUsb.find((x) => x.id === dev);
+    assert.deepEqual(listed, { id: dev, vm: null, inUse: true });
+    const mine = (await h.ok(d, `{ getDev(id: "${dev}") { vm { id } inUse } }`, null, alice.token)).getDev;
+    assert.deepEqual(mine, { vm: { id: vm }, inUse: true });
     await h.ok(d, `mutation { detachDevice(devID: "${dev}", vmID: "${vm}") }`, null, alice.token);
+    assert.equal((await h.ok(d, `{ getDev(id: "${dev}") { inUse } }`, null, bob.token)).getDev.inUse, false);
   });
 
   it('revokeToken of another user\'s token is exactly like an unknown ID and leaves it working', async () => {

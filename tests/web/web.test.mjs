@@ -303,6 +303,20 @@ test('the dashboard shows VMs with their devices and things', async () => {
   await shot(p, 'dashboard.png');
 });
 
+test("a device held by another tenant's VM shows in use, not whose, and cannot be attached", async () => {
+  // Device 1 is attached to alice's web-1 by the test above.
+  const b = await browser();
+  await logIn(b, 'bob', 'bob-pw-38d1ee');
+  const row = b.locator('#devices tr[data-dev="1"]');
+  await row.locator('.holder').filter({ hasText: /^in use$/ }).waitFor();
+  assert.equal(await row.getByRole('button', { name: 'Attach' }).count(), 0);
+  const text = await row.textContent();
+  assert.ok(!text.includes('web-1') && !text.includes('alice'), text);
+  // A free device still offers bob's VM.
+  await b.locator('#devices tr[data-dev="4"] .holder').filter({ hasText: /^free$/ }).waitFor();
+  await b.locator('#devices tr[data-dev="4"]').getByRole('button', { name: 'Attach' }).waitFor();
+});
+
 test('the dashboard fits a phone screen', async () => {
   const p = await browser({ width: 390, height: 844 });
   await logIn(p, 'alice', 'alice-pw-5c1e9a');
