@@ -73,6 +73,11 @@ store *core_store(core *c);
 core_code core_first_admin(core *c, const char *password, char **generated, bool *created,
                            char *msg, size_t msglen);
 
+/* At start: the network and storage pools of the configuration exist
+ * (inactive ones are started, logged). NOT_FOUND names the missing ones in
+ * msg (`epfiotd setup-host` creates them). */
+core_code core_check_host(core *c, char *msg, size_t msglen);
+
 /* Brings the database and the hypervisor in step: CREATING rows finished
  * or removed, domains and volumes without a row removed, states refreshed,
  * USB devices rescanned. Run at start (and after a reconnection). */

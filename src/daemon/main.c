@@ -40,6 +40,8 @@ typedef struct config {
     long port, threads, request_timeout, max_body;
     char *database;
     char *libvirt_uri, *image_pool, *vm_pool, *network;
+    char *network_bridge, *network_address, *dhcp_start, *dhcp_end, *image_dir, *vm_dir;
+    long network_prefix;
     long force_tcg;
     long lwm2m_port, lwm2m_dtls_port;
     long max_depth, max_fields, max_aliases, max_list_items;
@@ -77,6 +79,20 @@ static const key keys[] = {
     {"libvirt", "vm_pool", K_STR, S(vm_pool), NULL,
      "storage pool of VM disks (default: image_pool)"},
     {"libvirt", "network", K_STR, S(network), "default", "libvirt network of the VMs"},
+    {"libvirt", "network_bridge", K_STR, S(network_bridge), "epfiotbr0",
+     "setup-host: bridge of the network"},
+    {"libvirt", "network_address", K_STR, S(network_address), "10.128.0.1",
+     "setup-host: the host's address on the network"},
+    {"libvirt", "network_prefix", K_INT, S(network_prefix), "24",
+     "setup-host: prefix length of the network"},
+    {"libvirt", "dhcp_start", K_STR, S(dhcp_start), "10.128.0.2",
+     "setup-host: first address DHCP gives out"},
+    {"libvirt", "dhcp_end", K_STR, S(dhcp_end), "10.128.0.254",
+     "setup-host: last address DHCP gives out"},
+    {"libvirt", "image_dir", K_STR, S(image_dir), "/var/lib/epfiot/images",
+     "setup-host: directory of the image pool (on the libvirt host)"},
+    {"libvirt", "vm_dir", K_STR, S(vm_dir), "/var/lib/epfiot/vms",
+     "setup-host: directory of the VM pool, when it is not the image pool"},
     {"libvirt", "force_tcg", K_BOOL, S(force_tcg), "false", "use TCG even where KVM is claimed"},
     {"lwm2m", "lwm2m_port", K_INT, S(lwm2m_port), "5685", "LwM2M bootstrap port (reserved)"},
     {"lwm2m", "lwm2m_dtls_port", K_INT, S(lwm2m_dtls_port), "5686",
@@ -158,8 +174,13 @@ static void config_free(config *c)
 static void usage(FILE *f)
 {
     fprintf(f, "Usage: epfiotd [OPTIONS]\n"
+               "       epfiotd setup-host [OPTIONS]\n"
                "The EPFIOT appliance daemon: the GraphQL API (/graphql, /query), login,\n"
-               "/healthz and /metrics over HTTP(S), on top of libvirt and SQLite.\n\n"
+               "/healthz and /metrics over HTTP(S), on top of libvirt and SQLite.\n"
+               "setup-host prepares the libvirt host (local or remote) once: it creates\n"
+               "the routed network and the storage pools of the configuration that are\n"
+               "missing, starts them and sets them to autostart; run again, it changes\n"
+               "nothing. The daemon refuses to start while any of them is missing.\n\n"
                "  --config FILE        INI configuration (default " DEFAULT_CONFIG ", if present)\n"
                "  --print-schema       print the API's SDL and exit\n"
                "  --help, --version\n"
@@ -404,6 +425,53 @@ static http_server *start_http(const config *c, const http_app *app)
     return srv;
 }
 
+/* ---- setup-host ---------------------------------------------------------- */
+
+static void setup_say(void *ud, const char *line)
+{
+    (void)ud;
+    printf("epfiotd setup-host: %s\n", line);
+}
+
+/* Creates what is missing of the network and pools on the libvirt host
+ * (only through its API: it may be remote), saying each step on stdout. */
+static int setup_host(const config *c)
+{
+    drv_options o = {
+        .uri = c->libvirt_uri,
+        .image_pool = c->image_pool,
+        .vm_pool = c->vm_pool ? c->vm_pool : c->image_pool,
+        .network = c->network,
+    };
+    drv_host_spec spec = {
+        .bridge = c->network_bridge,
+        .address = c->network_address,
+        .prefix = (unsigned)c->network_prefix,
+        .dhcp_start = c->dhcp_start,
+        .dhcp_end = c->dhcp_end,
+        .image_dir = c->image_dir,
+        .vm_dir = c->vm_dir,
+    };
+    drv *d = NULL;
+    unsigned changes = 0;
+    drv_status st = drv_open(&lv_driver, &o, &d);
+    if (st == DRV_OK)
+        st = drv_host_setup(d, &spec, setup_say, NULL, &changes);
+    if (st != DRV_OK)
+        fprintf(stderr, "epfiotd setup-host: %s\n", d ? drv_errmsg(d) : "out of memory");
+    else if (changes == 0)
+        printf("epfiotd setup-host: nothing to do on %s: network %s and storage pool%s %s%s%s "
+               "exist, are active and start automatically\n",
+               c->libvirt_uri, o.network, strcmp(o.vm_pool, o.image_pool) ? "s" : "", o.image_pool,
+               strcmp(o.vm_pool, o.image_pool) ? " and " : "",
+               strcmp(o.vm_pool, o.image_pool) ? o.vm_pool : "");
+    else
+        printf("epfiotd setup-host: %s is ready (%u change%s)\n", c->libvirt_uri, changes,
+               changes == 1 ? "" : "s");
+    drv_close(d);
+    return st == DRV_OK ? 0 : 1;
+}
+
 /* Blocks until SIGTERM or SIGINT. Every 2 s it reconciles if hypervisor
  * events asked for it (reconnection, USB changes); once a minute it purges
  * expired sessions and old login failures. */
@@ -437,6 +505,13 @@ int main(int argc, char **argv)
     core *co = NULL;
     api *a = NULL;
     http_server *srv = NULL;
+    /* `epfiotd setup-host [OPTIONS]`: the same options, another action. */
+    bool setup = argc > 1 && !strcmp(argv[1], "setup-host");
+    if (setup) {
+        argv[1] = argv[0];
+        argv++;
+        argc--;
+    }
     parse_result pr = load_config(argc, argv, &c);
     if (pr != RUN) {
         config_free(&c);
@@ -461,6 +536,11 @@ int main(int argc, char **argv)
             fputs(api_schema_sdl, stdout);
         config_free(&c);
         return 0;
+    }
+    if (setup) {
+        status = setup_host(&c);
+        config_free(&c);
+        return status;
     }
     /* Signals are taken by the main thread only, with sigtimedwait: every
      * thread started from here on inherits the block. */
@@ -492,6 +572,13 @@ int main(int argc, char **argv)
     if (!(co = core_open(&cc, &err))) {
         log_line(CORE_LOG_ERROR, err ? err : "cannot start", NULL);
         free(err);
+        goto out;
+    }
+    if (core_check_host(co, msg, sizeof msg) != CORE_OK) {
+        char line[768];
+        snprintf(line, sizeof line,
+                 "%s; run `epfiotd setup-host` with the same configuration to create it", msg);
+        log_line(CORE_LOG_ERROR, line, NULL);
         goto out;
     }
     if (first_admin(co, &c) != 0)

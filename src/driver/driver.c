@@ -307,3 +307,17 @@ drv_status drv_vm_xml(drv *d, const char *name, bool inactive_def, char **xml)
     DRV_NAMED("read the definition of VM", name);
     return d->ops->vm_xml(d, name, inactive_def, xml);
 }
+
+drv_status drv_host_setup(drv *d, const drv_host_spec *spec, drv_say_fn say, void *ud,
+                          unsigned *changes)
+{
+    *changes = 0;
+    DRV_NAMED("set up the host", NULL);
+    return d->ops->host_setup(d, spec, say, ud, changes);
+}
+
+drv_status drv_host_check(drv *d, drv_say_fn say, void *ud)
+{
+    DRV_NAMED("check the host", NULL);
+    return d->ops->host_check(d, say, ud);
+}

@@ -194,6 +194,22 @@ typedef struct drv_options {
     void *opaque;
 } drv_options;
 
+/* What `epfiotd setup-host` creates when missing: the network and pools
+ * named in drv_options, with these parameters. */
+typedef struct drv_host_spec {
+    const char *bridge;     /* "epfiotbr0" */
+    const char *address;    /* the host's address on it, "10.128.0.1" */
+    unsigned prefix;        /* 24 */
+    const char *dhcp_start; /* "10.128.0.2" */
+    const char *dhcp_end;   /* "10.128.0.254" */
+    const char *image_dir;  /* directory of the image pool, on the libvirt host */
+    const char *vm_dir;     /* of the VM pool (unused when it is the image pool) */
+} drv_host_spec;
+
+/* One line of a report ("created network epfiot ..."), for the caller to
+ * print or log. */
+typedef void (*drv_say_fn)(void *ud, const char *line);
+
 /* ---- The table --------------------------------------------------------- */
 
 typedef struct drv_ops {
@@ -237,6 +253,15 @@ typedef struct drv_ops {
     drv_status (*usb_detach)(drv *d, const char *name, const drv_usb_sel *sel);
     /* The domain's XML (persistent definition when inactive_def). */
     drv_status (*vm_xml)(drv *d, const char *name, bool inactive_def, char **xml);
+    /* Defines what is missing of the network and the pools (routed network
+     * with DHCP, directory pools), starts what is inactive and sets
+     * autostart, saying each step; *changes counts them (0: nothing to do).
+     * Something that exists is never redefined. */
+    drv_status (*host_setup)(drv *d, const drv_host_spec *spec, drv_say_fn say, void *ud,
+                             unsigned *changes);
+    /* Checks that the network and the pools exist, starting inactive ones
+     * (said). DRV_NOT_FOUND naming every missing one. */
+    drv_status (*host_check)(drv *d, drv_say_fn say, void *ud);
 } drv_ops;
 
 struct drv {
@@ -277,6 +302,9 @@ drv_status drv_usb_list(drv *d, drv_usb **list, size_t *n);
 drv_status drv_usb_attach(drv *d, const char *name, const drv_usb_sel *sel);
 drv_status drv_usb_detach(drv *d, const char *name, const drv_usb_sel *sel);
 drv_status drv_vm_xml(drv *d, const char *name, bool inactive_def, char **xml);
+drv_status drv_host_setup(drv *d, const drv_host_spec *spec, drv_say_fn say, void *ud,
+                          unsigned *changes);
+drv_status drv_host_check(drv *d, drv_say_fn say, void *ud);
 
 /* The libvirt implementation (libvirt.c). */
 extern const drv_ops lv_driver;

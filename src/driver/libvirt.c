@@ -27,6 +27,7 @@
  * VIR_DOMAIN_AFFECT_CONFIG on QEMU. A running domain gets DRV_UNSUPPORTED.
  */
 #include "driver.h"
+#include "lv_internal.h"
 #include "lv_map.h"
 #include "xml.h"
 
@@ -85,7 +86,7 @@ static void lv_quiet(void *opaque, virErrorPtr err)
     (void)err;
 }
 
-static drv_status lv_status_of(int code)
+drv_status lv_status_of(int code)
 {
     switch (code) {
     case VIR_ERR_NO_DOMAIN:
@@ -107,7 +108,7 @@ static drv_status lv_status_of(int code)
     }
 }
 
-static int lv_last_code(void)
+int lv_last_code(void)
 {
     virErrorPtr e = virGetLastError();
     return e ? e->code : VIR_ERR_OK;
@@ -115,8 +116,7 @@ static int lv_last_code(void)
 
 /* Records "<context>: <libvirt's message>" and returns the status that
  * libvirt's error code maps to. */
-static drv_status lv_fail(drv *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static drv_status lv_fail(drv *d, const char *fmt, ...)
+drv_status lv_fail(drv *d, const char *fmt, ...)
 {
     char ctx[256];
     va_list ap;
@@ -125,6 +125,12 @@ static drv_status lv_fail(drv *d, const char *fmt, ...)
     va_end(ap);
     const char *msg = virGetLastErrorMessage();
     return drv_seterr(d, lv_status_of(lv_last_code()), "%s: %s", ctx, msg);
+}
+
+lv_names lv_names_of(drv *d)
+{
+    lv_priv *p = lv_p(d);
+    return (lv_names){p->uri, p->image_pool, p->vm_pool, p->network, p->vm_prefix};
 }
 
 /* ---- Event loop (process-wide, reference-counted) ----------------------- */
@@ -187,7 +193,7 @@ static void lv_loop_release(void)
 
 /* A reference to the current connection, or NULL (with an error recorded)
  * while it is being re-established. Release with virConnectClose. */
-static virConnectPtr lv_get(drv *d)
+virConnectPtr lv_get(drv *d)
 {
     lv_priv *p = lv_p(d);
     pthread_mutex_lock(&p->lock);
@@ -1786,4 +1792,6 @@ const drv_ops lv_driver = {
     .usb_attach = lv_usb_attach,
     .usb_detach = lv_usb_detach,
     .vm_xml = lv_vm_xml,
+    .host_setup = lv_host_setup,
+    .host_check = lv_host_check,
 };

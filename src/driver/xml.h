@@ -96,4 +96,21 @@ char *dx_overlay_volume_xml(const char *name, unsigned long long capacity_bytes,
 /* A raw volume of `capacity_bytes` (the seed ISO is uploaded into it). */
 char *dx_raw_volume_xml(const char *name, unsigned long long capacity_bytes);
 
+/* ---- The host's objects (xml_host.c) ------------------------------------ */
+
+/* The VMs' network: routed (no NAT), one IPv4 subnet with a DHCP range. */
+typedef struct dx_network {
+    const char *name, *bridge;
+    const char *address; /* the host's address on the bridge, "10.128.0.1" */
+    unsigned prefix;     /* 24 */
+    const char *dhcp_start, *dhcp_end;
+    bool no_ping; /* dnsmasq offers at once instead of pinging for 3 s */
+} dx_network;
+
+char *dx_network_xml(const dx_network *n);
+/* A directory pool at `path` (on the libvirt host, which may be remote). */
+char *dx_dir_pool_xml(const char *name, const char *path);
+/* A base image volume of `format` ("qcow2", "raw") to upload into. */
+char *dx_image_volume_xml(const char *name, unsigned long long capacity_bytes, const char *format);
+
 #endif

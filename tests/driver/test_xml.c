@@ -163,4 +163,45 @@ TEST(buffer_indents_and_takes_ownership)
     free(s);
 }
 
+TEST(routed_network_matches_golden)
+{
+    dx_network n = {
+        .name = "epfiot",
+        .bridge = "epfiotbr0",
+        .address = "10.128.0.1",
+        .prefix = 24,
+        .dhcp_start = "10.128.0.2",
+        .dhcp_end = "10.128.0.254",
+        .no_ping = true,
+    };
+    check_golden("network-routed.xml", dx_network_xml(&n));
+}
+
+TEST(network_values_are_escaped)
+{
+    dx_network n = {.name = "a<b",
+                    .bridge = "br'0",
+                    .address = "x",
+                    .prefix = 24,
+                    .dhcp_start = "s",
+                    .dhcp_end = "e&"};
+    char *x = dx_network_xml(&n);
+    CHECK_CONTAINS(x, "<name>a&lt;b</name>");
+    CHECK_CONTAINS(x, "<bridge name='br&apos;0'");
+    CHECK_CONTAINS(x, "end='e&amp;'");
+    CHECK(strstr(x, "dnsmasq") == NULL);
+    free(x);
+}
+
+TEST(dir_pool_matches_golden)
+{
+    check_golden("pool-dir.xml", dx_dir_pool_xml("epfiot-images", "/var/lib/epfiot/images"));
+}
+
+TEST(image_volume_matches_golden)
+{
+    check_golden("volume-image.xml",
+                 dx_image_volume_xml("debian-12.qcow2", 2147483648ULL, "qcow2"));
+}
+
 TEST_MAIN()
