@@ -19,6 +19,11 @@ EPFIOT_APT_PACKAGES=(
   iptables iproute2 busybox-static kmod cpio xz-utils e2fsprogs
   # test and benchmark tools
   gnutls-bin openssl wrk chromium
+  # the seed_cloud_init_schema test validates generated cloud-config against
+  # cloud-init's own JSON schema (the cloud-init package is downloaded, not installed)
+  python3-jsonschema python3-yaml
+  # UEFI guests: libvirt's firmware autoselection finds OVMF's descriptors
+  ovmf
   # test tools: graphql-js (the GraphQL reference) is installed from npm at test time
   nodejs npm
 )

@@ -83,6 +83,10 @@ static void seed_user_append(xbuf *b, const seed_user *u)
     xbuf_line(b, "lock_passwd: %s", u->password_hash ? "false" : "true");
     if (u->password_hash)
         seed_yaml_kv(b, "passwd", u->password_hash);
+    /* sudo asks for the password the user has; a keys-only account has
+     * none to give. */
+    if (u->sudo)
+        seed_yaml_kv(b, "sudo", u->password_hash ? "ALL=(ALL) ALL" : "ALL=(ALL) NOPASSWD:ALL");
     if (u->nssh_keys) {
         xbuf_line(b, "ssh_authorized_keys:");
         for (size_t k = 0; k < u->nssh_keys; k++) {
@@ -93,21 +97,18 @@ static void seed_user_append(xbuf *b, const seed_user *u)
     xbuf_indent(b, -4);
 }
 
-char *seed_user_data(const seed_config *c)
+char *seed_cloud_config(const seed_config *c)
 {
-    if (c->cloud_config)
-        return strdup(c->cloud_config);
     xbuf b = {0};
     xbuf_add(&b, "#cloud-config");
     if (c->hostname) {
         seed_yaml_kv(&b, "hostname", c->hostname);
         xbuf_line(&b, "preserve_hostname: false");
     }
-    /* An empty list, not an absent key: cloud-init would otherwise add the
-     * image's default user, an account nobody configured. */
-    if (c->nusers == 0)
-        xbuf_line(&b, "users: []");
-    else
+    /* No users: the key is left out, as cloud-init's schema wants it
+     * (an empty list is invalid there). cloud-init then makes the image's
+     * default user, locked and without keys: nobody can log in with it. */
+    if (c->nusers)
         xbuf_line(&b, "users:");
     for (size_t i = 0; i < c->nusers; i++)
         seed_user_append(&b, &c->users[i]);
@@ -118,15 +119,61 @@ char *seed_user_data(const seed_config *c)
             seed_yaml_str(&b, c->packages[i]);
         }
     }
-    /* The list form of a runcmd entry is run without a shell parsing it;
-     * the script itself is the one argument of `sh -c`. */
-    if (c->script) {
-        xbuf_line(&b, "runcmd:");
-        xbuf_line(&b, "  - [\"sh\", \"-c\", ");
-        seed_yaml_str(&b, c->script);
-        xbuf_add(&b, "]");
-    }
     xbuf_add(&b, "\n");
+    return xbuf_take(&b);
+}
+
+/* A boundary that occurs nowhere in the parts: the first of
+ * "==epfiot-seed-N==" that neither text contains (N = 0 nearly always, so
+ * the golden files stay stable). */
+static void seed_boundary(const char *a, const char *b, char *out, size_t len)
+{
+    for (unsigned n = 0;; n++) {
+        snprintf(out, len, "==epfiot-seed-%u==", n);
+        if (!strstr(a, out) && !strstr(b, out))
+            return;
+    }
+}
+
+static void seed_mime_part(xbuf *b, const char *boundary, const char *type, const char *filename,
+                           const char *merge, const char *text)
+{
+    xbuf_add(b, "--%s\n", boundary);
+    xbuf_add(b, "Content-Type: %s; charset=\"utf-8\"\n", type);
+    xbuf_add(b, "MIME-Version: 1.0\n");
+    xbuf_add(b, "Content-Transfer-Encoding: 8bit\n");
+    xbuf_add(b, "Content-Disposition: attachment; filename=\"%s\"\n", filename);
+    if (merge)
+        xbuf_add(b, "Merge-Type: %s\n", merge);
+    xbuf_add(b, "\n");
+    size_t n = strlen(text);
+    xbuf_add(b, "%s%s", text, n && text[n - 1] == '\n' ? "" : "\n");
+}
+
+char *seed_user_data(const seed_config *c)
+{
+    char *generated = seed_cloud_config(c);
+    if (!c->user_data)
+        return generated;
+    /* cloud-init's multipart user-data: the generated part first, then the
+     * tenant's. A script runs once at first boot (scripts-user); a second
+     * cloud-config is merged into the first with cloud-init's documented
+     * Merge-Type: its lists are appended (packages, users, runcmd add to
+     * ours); a scalar key set in both keeps the API's value (hostname). */
+    bool script = strncmp(c->user_data, "#!", 2) == 0;
+    char boundary[48];
+    seed_boundary(generated, c->user_data, boundary, sizeof boundary);
+    xbuf b = {0};
+    xbuf_add(&b, "Content-Type: multipart/mixed; boundary=\"%s\"\n", boundary);
+    xbuf_add(&b, "MIME-Version: 1.0\n\n");
+    seed_mime_part(&b, boundary, "text/cloud-config", "epfiot.cfg", NULL, generated);
+    if (script)
+        seed_mime_part(&b, boundary, "text/x-shellscript", "user-script", NULL, c->user_data);
+    else
+        seed_mime_part(&b, boundary, "text/cloud-config", "user.cfg",
+                       "list(append)+dict(recurse_array)+str()", c->user_data);
+    xbuf_add(&b, "--%s--\n", boundary);
+    free(generated);
     return xbuf_take(&b);
 }
 
@@ -134,7 +181,8 @@ char *seed_network_config(const seed_config *c)
 {
     xbuf b = {0};
     xbuf_add(&b, "version: 2");
-    xbuf_line(&b, "ethernets:");
+    /* Without a NIC, an empty mapping: a bare "ethernets:" would be null. */
+    xbuf_line(&b, "ethernets:%s", c->mac ? "" : " {}");
     if (c->mac) {
         /* Matched by MAC: the interface name (eth0, ens3, enp1s0) depends on
          * the guest's kernel and udev rules; the MAC is what we assigned. */

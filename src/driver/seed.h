@@ -11,8 +11,14 @@
  * user is emitted as a double-quoted YAML scalar with escapes, so a hostname
  * or SSH key cannot add keys or list items. Passwords arrive hashed (crypt
  * format, made by the caller with a random salt): plaintext never reaches
- * the seed. A raw cloud-config text, when given, replaces the generated
- * user-data as is; the caller validates and size-limits it.
+ * the seed. Only keys of cloud-init's own schema are written (no `users: []`,
+ * which its schema rejects: with no user configured the key is left out).
+ *
+ * The tenant's own user-data (a "#!" script or a "#cloud-config" document,
+ * validated and size-limited by the caller) does not replace the generated
+ * document: both go into a MIME multipart user-data, cloud-init's documented
+ * way of combining parts ("text/cloud-config" + "text/x-shellscript", or two
+ * cloud-config parts merged with a Merge-Type header that appends lists).
  *
  * The ISO is made with libisofs (Rock Ridge and Joliet, as cloud-init and
  * the guest kernels expect) and returned as one malloc'ed buffer.
@@ -28,6 +34,8 @@ typedef struct seed_user {
     const char *password_hash; /* crypt(3) text, "$6$..." / "$y$..."; NULL: locked */
     const char *const *ssh_keys;
     size_t nssh_keys;
+    /* Gets sudo: with its password when it has one, else (keys only) without. */
+    bool sudo;
 } seed_user;
 
 typedef struct seed_config {
@@ -38,13 +46,18 @@ typedef struct seed_config {
     size_t nusers;
     const char *const *packages;
     size_t npackages;
-    const char *script;       /* run once at first boot (runcmd, sh -c); may be NULL */
-    const char *cloud_config; /* raw user-data replacing the generated one; may be NULL */
+    /* The tenant's part: "#!..." (a script cloud-init runs once at first
+     * boot) or "#cloud-config..." (merged after the generated one). NULL:
+     * user-data is the generated #cloud-config alone. */
+    const char *user_data;
 } seed_config;
 
-/* The three documents (malloc'ed text; the caller frees). */
+/* The three documents (malloc'ed text; the caller frees). seed_user_data
+ * is the generated #cloud-config, or a multipart/mixed message when
+ * c->user_data is set. seed_cloud_config is the generated part alone. */
 char *seed_meta_data(const seed_config *c);
 char *seed_user_data(const seed_config *c);
+char *seed_cloud_config(const seed_config *c);
 char *seed_network_config(const seed_config *c);
 
 /* The cidata ISO image: *iso (malloc'ed) and *len. Returns false and a

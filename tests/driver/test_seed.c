@@ -34,8 +34,8 @@ static const seed_user full_users[] = {
     {"alice",
      "$6$Qx3v9b1m2n4k5j6h$Jt2.jqvIYkSM0bUl3/"
      "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUV.",
-     alice_keys, 2},
-    {"bob", NULL, NULL, 0},
+     alice_keys, 2, true},
+    {"bob", NULL, NULL, 0, false},
 };
 static const char *const full_packages[] = {"htop", "python3-serial"};
 
@@ -49,7 +49,6 @@ static seed_config full_config(void)
         .nusers = 2,
         .packages = full_packages,
         .npackages = 2,
-        .script = "echo \"hello\" > /tmp/x\nsystemctl enable foo",
     };
 }
 
@@ -64,31 +63,65 @@ static void check_docs(const char *dir, const seed_config *c)
     free(net);
 }
 
-TEST(documents_with_users_keys_packages_script_and_mac)
+TEST(documents_with_users_keys_packages_and_mac)
 {
     seed_config c = full_config();
     check_docs("full", &c);
 }
 
-TEST(documents_without_users_list_no_default_user_and_no_nic)
+TEST(documents_without_users_or_nic_leave_their_keys_empty)
 {
     seed_config c = {.instance_id = "epfiot-vm-8-1"};
     check_docs("minimal", &c);
 }
 
-TEST(raw_cloud_config_replaces_the_generated_user_data)
+TEST(keys_only_user_gets_passwordless_sudo)
+{
+    static const char *const keys[] = {"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6 k"};
+    static const seed_user u[] = {{"ops", NULL, keys, 1, true}};
+    seed_config c = {.instance_id = "epfiot-vm-9", .hostname = "ops-box", .users = u, .nusers = 1};
+    check_docs("keys-only", &c);
+}
+
+TEST(user_script_becomes_a_shellscript_part_of_a_multipart_user_data)
 {
     seed_config c = full_config();
-    c.cloud_config = "#cloud-config\nruncmd:\n  - [touch, /tmp/raw]\n";
+    c.user_data = "#!/bin/sh\necho \"hello\" > /tmp/x\nsystemctl enable foo\n";
+    check_docs("script", &c);
+}
+
+TEST(user_cloud_config_becomes_a_second_part_merged_by_appending_lists)
+{
+    seed_config c = full_config();
+    c.user_data = "#cloud-config\nruncmd:\n  - [touch, /tmp/raw]\npackages: [jq]";
+    check_docs("cloud-config", &c);
+}
+
+/* The boundary is chosen so that no part contains it. */
+TEST(multipart_boundary_never_occurs_in_a_part)
+{
+    seed_config c = full_config();
+    c.user_data = "#!/bin/sh\necho '--==epfiot-seed-0==' '==epfiot-seed-1=='\n";
     char *user = seed_user_data(&c);
-    CHECK_STR(user, c.cloud_config);
+    CHECK_CONTAINS(user, "boundary=\"==epfiot-seed-2==\"");
+    CHECK_CONTAINS(user, "\n--==epfiot-seed-2==--\n");
     free(user);
+}
+
+TEST(generated_cloud_config_is_the_user_data_without_a_tenant_part)
+{
+    seed_config c = full_config();
+    char *a = seed_user_data(&c), *b = seed_cloud_config(&c);
+    CHECK_STR(a, b);
+    free(a);
+    free(b);
 }
 
 /* A value that tries to close its quotes and add a key stays one scalar. */
 TEST(user_values_cannot_add_yaml_keys)
 {
-    static const seed_user evil[] = {{"eve\"\n    sudo: ALL=(ALL) NOPASSWD:ALL\n#", NULL, NULL, 0}};
+    static const seed_user evil[] = {
+        {"eve\"\n    sudo: ALL=(ALL) NOPASSWD:ALL\n#", NULL, NULL, 0, false}};
     seed_config c = {
         .instance_id = "i-1", .hostname = "h\"\nruncmd: [reboot]", .users = evil, .nusers = 1};
     char *user = seed_user_data(&c);
