@@ -139,6 +139,9 @@ static store_vm *vm_copy(gql_info *info, store_vm *v)
     o->cfg_user = adup(info, v->cfg_user);
     o->cfg_password_hash = NULL; /* write-only: never leaves core/ */
     o->cfg_ssh_keys = adup(info, v->cfg_ssh_keys);
+    o->cfg_hostname = adup(info, v->cfg_hostname);
+    o->cfg_packages = adup(info, v->cfg_packages);
+    o->cfg_user_data = NULL; /* write-only too */
     store_vm_clear(v);
     return o;
 }
@@ -557,6 +560,22 @@ static gql_rv q_tokens(void *p, const gql_val *args, gql_info *info)
 
 /* ---- Mutations: VMs ------------------------------------------------------- */
 
+/* A [String!] argument as an arena array; *given says whether it was
+ * there at all (null or absent: not given). */
+static const char *const *str_list(gql_info *info, const gql_val *l, size_t *n, bool *given)
+{
+    *n = 0;
+    *given = l && l->kind == GQL_VAL_LIST;
+    if (!*given)
+        return NULL;
+    const char **items =
+        gql_arena_alloc(info->arena, (l->u.list.n ? l->u.list.n : 1) * sizeof *items);
+    for (size_t i = 0; i < l->u.list.n; i++)
+        items[(*n)++] =
+            l->u.list.items[i].kind == GQL_VAL_STRING ? l->u.list.items[i].u.s.ptr : NULL;
+    return items;
+}
+
 /* VmInput -> core_vm_input; the lists are arena copies. */
 static bool vm_input(gql_info *info, const gql_val *in, core_vm_input *out, gql_rv *err)
 {
@@ -593,9 +612,22 @@ static bool vm_input(gql_info *info, const gql_val *in, core_vm_input *out, gql_
     }
     const gql_val *cfg = gql_val_get(in, "config");
     if (cfg && cfg->kind == GQL_VAL_OBJECT) {
+        out->config_given = true;
         out->cfg_user = arg_str(cfg, "user");
         out->cfg_password = arg_str(cfg, "password");
+        out->hostname = arg_str(cfg, "hostname");
+        out->ssh_keys =
+            str_list(info, gql_val_get(cfg, "sshKeys"), &out->nssh_keys, &out->ssh_keys_given);
+        out->packages =
+            str_list(info, gql_val_get(cfg, "packages"), &out->npackages, &out->packages_given);
+        const gql_val *ud = gql_val_get(cfg, "userData");
+        if (ud && ud->kind == GQL_VAL_STRING) {
+            out->user_data = ud->u.s.ptr;
+            out->user_data_len = ud->u.s.len;
+        }
     }
+    const char *fw = arg_str(in, "firmware");
+    out->uefi = fw && strcmp(fw, "UEFI") == 0;
     return true;
 }
 
@@ -638,6 +670,20 @@ static gql_rv m_powerOFF(void *p, const gql_val *args, gql_info *info)
 {
     store_vm v;
     core_code rc = core_vm_power_off(K(info), arg_id(args, "vmID"), &v);
+    return rc ? failk(info, rc) : gql_rv_object(vm_copy(info, &v), "Vm");
+}
+
+static gql_rv m_pauseVM(void *p, const gql_val *args, gql_info *info)
+{
+    store_vm v;
+    core_code rc = core_vm_pause(K(info), arg_id(args, "vmID"), &v);
+    return rc ? failk(info, rc) : gql_rv_object(vm_copy(info, &v), "Vm");
+}
+
+static gql_rv m_resumeVM(void *p, const gql_val *args, gql_info *info)
+{
+    store_vm v;
+    core_code rc = core_vm_resume(K(info), arg_id(args, "vmID"), &v);
     return rc ? failk(info, rc) : gql_rv_object(vm_copy(info, &v), "Vm");
 }
 
@@ -972,6 +1018,29 @@ static gql_rv f_vm_cfguser(void *p, const gql_val *a, gql_info *info)
     return gql_rv_str(VM(p)->cfg_user);
 }
 
+static gql_rv f_vm_hostname(void *p, const gql_val *a, gql_info *info)
+{
+    if (VM(p)->cfg_hostname)
+        return gql_rv_str(VM(p)->cfg_hostname);
+    char host[64];
+    core_hostname_of(VM(p)->name, host);
+    return gql_rv_str(adup(info, host));
+}
+static gql_rv f_vm_sshkeys(void *p, const gql_val *a, gql_info *info)
+{
+    size_t n = 0;
+    char **keys = core_lines_split(VM(p)->cfg_ssh_keys, &n);
+    gql_rv *items = items_new(info, n);
+    for (size_t i = 0; i < n; i++)
+        items[i] = gql_rv_str(adup(info, keys[i]));
+    core_lines_free(keys);
+    return list_rv(info, items, n);
+}
+static gql_rv f_vm_firmware(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(VM(p)->uefi ? "UEFI" : "BIOS");
+}
+
 static gql_rv f_vm_ip(void *p, const gql_val *a, gql_info *info)
 {
     char *ip = core_vm_ip(K(info), VM(p));
@@ -1223,6 +1292,8 @@ static const binding bindings[] = {
     {"Mutation", "detachDevice", m_detachDevice},
     {"Mutation", "powerON", m_powerON},
     {"Mutation", "powerOFF", m_powerOFF},
+    {"Mutation", "pauseVM", m_pauseVM},
+    {"Mutation", "resumeVM", m_resumeVM},
     {"Mutation", "destroyVM", m_destroyVM},
     {"Mutation", "forceDestroyVM", m_forceDestroyVM},
     {"Mutation", "forceOFF", m_forceOFF},
@@ -1264,6 +1335,9 @@ static const binding bindings[] = {
     {"Vm", "uuid", f_vm_uuid},
     {"Vm", "createdAt", f_vm_created},
     {"Vm", "configUser", f_vm_cfguser},
+    {"Vm", "hostname", f_vm_hostname},
+    {"Vm", "sshKeys", f_vm_sshkeys},
+    {"Vm", "firmware", f_vm_firmware},
     {"Vm", "pendingChanges", f_vm_pending},
     {"Hostdev", "id", f_dev_id},
     {"Hostdev", "bus", f_dev_bus},

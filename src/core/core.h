@@ -145,6 +145,18 @@ typedef struct core_vm_input {
     size_t nthing;
     const char *cfg_user;
     const char *cfg_password;
+    /* ConfigInput beyond user + password (checked by core_vm_config_check). */
+    const char *const *ssh_keys;
+    size_t nssh_keys;
+    const char *hostname; /* NULL: the VM name, sanitised (core_hostname_of) */
+    const char *const *packages;
+    size_t npackages;
+    const char *user_data; /* "#!..." or "#cloud-config..."; may hold a NUL: */
+    size_t user_data_len;  /* ...its length as given */
+    bool uefi;             /* VmInput.firmware UEFI (createVm) */
+    /* updateVm changes only what the caller gave: */
+    bool vcpu_given, memory_given, config_given;
+    bool ssh_keys_given, packages_given;
 } core_vm_input;
 
 core_code core_vm_get(core_call *k, int64_t id, store_vm *out);
@@ -154,6 +166,9 @@ core_code core_vm_create(core_call *k, const core_vm_input *in, store_vm *out);
 core_code core_vm_update(core_call *k, const core_vm_input *in, store_vm *out);
 core_code core_vm_power_on(core_call *k, int64_t id, store_vm *out);
 core_code core_vm_power_off(core_call *k, int64_t id, store_vm *out);
+/* RUNNING -> PAUSED and back; CONFLICT from any other state. */
+core_code core_vm_pause(core_call *k, int64_t id, store_vm *out);
+core_code core_vm_resume(core_call *k, int64_t id, store_vm *out);
 core_code core_vm_force_off(core_call *k, int64_t id);
 /* force false: a running VM is an error (power off or force). */
 core_code core_vm_destroy(core_call *k, int64_t id, bool force);
@@ -188,5 +203,31 @@ core_code core_host(core_call *k, drv_host_info *out);
 
 /* The rules on names, exposed for tests: VM, thing and user names. */
 bool core_name_valid(const char *name);
+
+/* ---- VM settings (vmconfig.c) -------------------------------------------- */
+
+#define CORE_SSH_KEYS_MAX 32
+#define CORE_SSH_KEY_MAX 8192
+#define CORE_PACKAGES_MAX 64
+#define CORE_USER_DATA_MAX (16 * 1024)
+
+/* One authorized_keys line: known type, base64 blob naming the same type,
+ * optional comment, no control characters. */
+bool core_ssh_key_valid(const char *key);
+/* An RFC 1123 label: 1-63 of A-Z a-z 0-9 -, no - at either end. */
+bool core_hostname_valid(const char *h);
+/* The default hostname of a VM: its name with . and _ turned into -. */
+void core_hostname_of(const char *vm_name, char out[64]);
+/* A Debian package name (Policy 5.6.1). */
+bool core_package_valid(const char *p);
+/* Why a user-data is refused (a static message), NULL when it is fine. */
+const char *core_user_data_problem(const char *text, size_t len);
+/* Every ConfigInput field beyond user/password; BAD_USER_INPUT naming it. */
+core_code core_vm_config_check(core_call *k, const core_vm_input *in);
+/* Lists kept one item a line in the store: join (NULL for none, malloc'ed)
+ * and split (array of n strings, NULL for none; core_lines_free it). */
+char *core_lines_join(const char *const *items, size_t n);
+char **core_lines_split(const char *text, size_t *n);
+void core_lines_free(char **lines);
 
 #endif

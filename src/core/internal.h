@@ -50,5 +50,9 @@ store_vm_state core_state_of(drv_vm_state s);
 int64_t core_vm_id_of(const char *name);
 void core_on_event(const drv_event *ev, void *opaque);
 core_code core_vm_remove(core_call *k, const store_vm *vm);
+/* The VM's seed ISO from its stored settings (malloc'ed *iso); false
+ * (logged) when libisofs fails. */
+bool core_vm_seed_build(core_call *k, const store_vm *vm, const char *instance_id, const char *mac,
+                        unsigned char **iso, size_t *len);
 
 #endif

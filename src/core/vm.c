@@ -242,6 +242,47 @@ static core_code link_all(core_call *k, const store_vm *vm, const core_vm_input 
     return CORE_OK;
 }
 
+/* The cidata ISO of a VM from its stored settings: the configured user
+ * (password hash, SSH keys, sudo), hostname (default: the VM name made a
+ * hostname), packages and the tenant's own user-data. instance_id must
+ * change whenever the settings do, or cloud-init will not apply them. */
+bool core_vm_seed_build(core_call *k, const store_vm *vm, const char *instance_id, const char *mac,
+                        unsigned char **iso, size_t *len)
+{
+    size_t nkeys = 0, npkgs = 0;
+    char **keys = core_lines_split(vm->cfg_ssh_keys, &nkeys);
+    char **pkgs = core_lines_split(vm->cfg_packages, &npkgs);
+    char host[64];
+    if (vm->cfg_hostname)
+        snprintf(host, sizeof host, "%s", vm->cfg_hostname);
+    else
+        core_hostname_of(vm->name, host);
+    seed_user user = {
+        .name = vm->cfg_user,
+        .password_hash = vm->cfg_password_hash,
+        .ssh_keys = (const char *const *)keys,
+        .nssh_keys = nkeys,
+        .sudo = true,
+    };
+    seed_config sc = {
+        .instance_id = instance_id,
+        .hostname = host,
+        .mac = mac,
+        .users = vm->cfg_user ? &user : NULL,
+        .nusers = vm->cfg_user ? 1 : 0,
+        .packages = (const char *const *)pkgs,
+        .npackages = npkgs,
+        .user_data = vm->cfg_user_data,
+    };
+    char serr[256];
+    bool ok = seed_iso_build(&sc, iso, len, serr, sizeof serr);
+    if (!ok)
+        core_log(k->c, CORE_LOG_ERROR, "cannot build the seed of %s: %s", vm->domain_name, serr);
+    core_lines_free(keys);
+    core_lines_free(pkgs);
+    return ok;
+}
+
 /* The hypervisor side of a new VM, with the devices linked in the store. */
 static core_code define_domain(core_call *k, store_vm *vm, char uuid[37])
 {
@@ -262,19 +303,9 @@ static core_code define_domain(core_call *k, store_vm *vm, char uuid[37])
     unsigned char r[3];
     randombytes_buf(r, sizeof r);
     snprintf(mac, sizeof mac, "52:54:00:%02x:%02x:%02x", r[0], r[1], r[2]);
-    seed_user user = {.name = vm->cfg_user, .password_hash = vm->cfg_password_hash};
-    seed_config sc = {
-        .instance_id = vm->domain_name,
-        .hostname = vm->name,
-        .mac = mac,
-        .users = vm->cfg_user ? &user : NULL,
-        .nusers = vm->cfg_user ? 1 : 0,
-    };
     unsigned char *iso = NULL;
     size_t iso_len = 0;
-    char serr[256];
-    if (!seed_iso_build(&sc, &iso, &iso_len, serr, sizeof serr)) {
-        core_log(k->c, CORE_LOG_ERROR, "cannot build the seed of %s: %s", vm->domain_name, serr);
+    if (!core_vm_seed_build(k, vm, vm->domain_name, mac, &iso, &iso_len)) {
         free(sels);
         store_dev_list_free(devs, ndev);
         return core_fail(k, CORE_INTERNAL, "cannot build the VM's cloud-init seed");
@@ -294,6 +325,7 @@ static core_code define_domain(core_call *k, store_vm *vm, char uuid[37])
         .seed_data = iso,
         .seed_len = iso_len,
         .mac = mac,
+        .uefi = vm->uefi,
         .usb = sels,
         .nusb = ndev,
     };
@@ -320,6 +352,24 @@ static core_code define_domain(core_call *k, store_vm *vm, char uuid[37])
     return rc;
 }
 
+/* UEFI needs firmware the host has (libvirt's autoselection finds OVMF
+ * through its descriptors): refused before anything is made. */
+static core_code check_uefi(core_call *k)
+{
+    drv_host_info h;
+    core_drv_lock(k->c);
+    drv_status s = drv_host_info_get(k->c->d, &h);
+    core_drv_unlock(k->c);
+    if (s != DRV_OK)
+        return core_drv_fail(k, s, "cannot read the host's capabilities");
+    if (!h.uefi_available)
+        return core_fail(k, CORE_BAD_USER_INPUT,
+                         "firmware UEFI: this host has no UEFI firmware (OVMF); use BIOS");
+    return CORE_OK;
+}
+
+static core_code create_vm(core_call *k, const core_vm_input *in, store_vm *vmp, store_vm *out);
+
 core_code core_vm_create(core_call *k, const core_vm_input *in, store_vm *out)
 {
     memset(out, 0, sizeof *out);
@@ -340,6 +390,13 @@ core_code core_vm_create(core_call *k, const core_vm_input *in, store_vm *out)
                          "starting with a letter or _");
     if (in->cfg_password && (!*in->cfg_password || strlen(in->cfg_password) > 1024))
         return core_fail(k, CORE_BAD_USER_INPUT, "config password must have 1-1024 characters");
+    if ((rc = core_vm_config_check(k, in)))
+        return rc;
+    if (in->nssh_keys && !in->cfg_user)
+        return core_fail(k, CORE_BAD_USER_INPUT,
+                         "config.sshKeys need config.user: the account they log in to");
+    if (in->uefi && (rc = check_uefi(k)))
+        return rc;
 
     drv_image img;
     core_drv_lock(k->c);
@@ -358,7 +415,25 @@ core_code core_vm_create(core_call *k, const core_vm_input *in, store_vm *out)
         .vcpu = in->vcpu,
         .memory_mib = in->memory_mib,
         .cfg_user = (char *)in->cfg_user,
+        .cfg_hostname = (char *)in->hostname,
+        .cfg_user_data = (char *)in->user_data,
+        .uefi = in->uefi,
     };
+    char *keys = core_lines_join(in->ssh_keys, in->nssh_keys);
+    char *pkgs = core_lines_join(in->packages, in->npackages);
+    vm.cfg_ssh_keys = keys;
+    vm.cfg_packages = pkgs;
+    rc = create_vm(k, in, &vm, out);
+    free(keys);
+    free(pkgs);
+    return rc;
+}
+
+/* createVm once its input is checked: vm holds the row to insert. */
+static core_code create_vm(core_call *k, const core_vm_input *in, store_vm *vmp, store_vm *out)
+{
+    core_code rc;
+    store_vm vm = *vmp;
     if (in->cfg_password && !(vm.cfg_password_hash = guest_password_hash(in->cfg_password)))
         return core_fail(k, CORE_INTERNAL, "cannot hash the config password");
 
@@ -623,6 +698,56 @@ core_code core_vm_power_off(core_call *k, int64_t id, store_vm *out)
 out:
     store_vm_clear(&vm);
     return rc;
+}
+
+/* pauseVM and resumeVM: libvirt's suspend (the vCPUs stop, memory stays)
+ * and resume. The row is set from the call's result; the lifecycle event
+ * that follows says the same. */
+static core_code pause_resume(core_call *k, int64_t id, bool pause, store_vm *out)
+{
+    memset(out, 0, sizeof *out);
+    store_vm vm;
+    core_code rc = core_need_user(k);
+    if (rc || (rc = vm_get_scoped(k, id, &vm)))
+        return rc;
+    const char *what = pause ? "cannot pause the VM" : "cannot resume the VM";
+    drv_vm_state st = DRV_VM_SHUTOFF;
+    drv_status s = live_state(k, &vm, &st);
+    if (vm.state == STORE_VM_CREATING)
+        rc = core_fail(k, CORE_CONFLICT, "the VM is being created");
+    else if (s != DRV_OK)
+        rc = core_drv_fail(k, s, what);
+    else if (pause && st == DRV_VM_PAUSED)
+        rc = core_fail(k, CORE_CONFLICT, "the VM is paused already");
+    else if (pause && st != DRV_VM_RUNNING && st != DRV_VM_OTHER)
+        rc = core_fail(k, CORE_CONFLICT, "the VM is not running: only a running VM can pause");
+    else if (!pause && st != DRV_VM_PAUSED)
+        rc = core_fail(k, CORE_CONFLICT, "the VM is not paused");
+    if (rc)
+        goto out;
+    core_drv_lock(k->c);
+    s = pause ? drv_vm_suspend(k->c->d, vm.domain_name) : drv_vm_resume(k->c->d, vm.domain_name);
+    if (s != DRV_OK)
+        rc = core_drv_fail(k, s, what);
+    core_drv_unlock(k->c);
+    if (!rc && store_vm_set_runtime(k->st, vm.id, pause ? STORE_VM_PAUSED : STORE_VM_RUNNING, NULL,
+                                    NULL) != STORE_OK)
+        rc = core_store_fail(k, "record state");
+    if (!rc)
+        rc = vm_get_scoped(k, id, out);
+out:
+    store_vm_clear(&vm);
+    return rc;
+}
+
+core_code core_vm_pause(core_call *k, int64_t id, store_vm *out)
+{
+    return pause_resume(k, id, true, out);
+}
+
+core_code core_vm_resume(core_call *k, int64_t id, store_vm *out)
+{
+    return pause_resume(k, id, false, out);
 }
 
 core_code core_vm_force_off(core_call *k, int64_t id)

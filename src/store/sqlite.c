@@ -128,6 +128,14 @@ static const char *const migrations[] = {
     "  key TEXT PRIMARY KEY,"
     "  count INTEGER NOT NULL,"
     "  last_at INTEGER NOT NULL);",
+    /* 2: cloud-init settings beyond user + password, the firmware, and
+     * whether the seed predates the settings (rebuilt at the next boot). */
+    "ALTER TABLE vms ADD COLUMN cfg_hostname TEXT;"
+    "ALTER TABLE vms ADD COLUMN cfg_packages TEXT;"
+    "ALTER TABLE vms ADD COLUMN cfg_user_data TEXT;"
+    "ALTER TABLE vms ADD COLUMN firmware TEXT NOT NULL DEFAULT 'BIOS' "
+    "  CHECK (firmware IN ('BIOS','UEFI'));"
+    "ALTER TABLE vms ADD COLUMN seed_stale INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -138,7 +146,8 @@ static const char *const migrations[] = {
 #define TOKEN_COLS "id, user_id, name, created_at, expires_at, revoked_at"
 #define VM_COLS                                                                                    \
     "id, owner_id, name, base, vcpu, memory_mib, ip, state, uuid, domain_name, created_at, "       \
-    "cfg_user, cfg_password_hash, cfg_ssh_keys"
+    "cfg_user, cfg_password_hash, cfg_ssh_keys, cfg_hostname, cfg_packages, cfg_user_data, "       \
+    "firmware, seed_stale"
 #define DEV_COLS "id, vendor_id, product_id, serial, bus, device, port, info, present, vm_id"
 #define THING_COLS                                                                                 \
     "id, owner_id, name, info, vm_id, state, last_bootstrap_at, last_error, endpoint, "            \
@@ -188,12 +197,18 @@ static const char *const migrations[] = {
                       "AND (?2 = 0 OR user_id = ?2)")                                              \
     X(Q_VM_INSERT,                                                                                 \
       "INSERT INTO vms (owner_id, name, base, vcpu, memory_mib, state, created_at, cfg_user, "     \
-      "cfg_password_hash, cfg_ssh_keys) VALUES (?1, ?2, ?3, ?4, ?5, 'CREATING', ?6, ?7, ?8, ?9)")  \
+      "cfg_password_hash, cfg_ssh_keys, cfg_hostname, cfg_packages, cfg_user_data, firmware) "     \
+      "VALUES (?1, ?2, ?3, ?4, ?5, 'CREATING', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")               \
     X(Q_VM_SET_DOMAIN, "UPDATE vms SET domain_name = ?2 WHERE id = ?1")                            \
     X(Q_VM_GET, "SELECT " VM_COLS " FROM vms WHERE id = ?1" OWNED(2))                              \
     X(Q_VM_BY_NAME, "SELECT " VM_COLS " FROM vms WHERE name = ?1" OWNED(2))                        \
     X(Q_VM_LIST, "SELECT " VM_COLS " FROM vms WHERE 1 = 1" OWNED(1) " ORDER BY id")                \
-    X(Q_VM_UPDATE, "UPDATE vms SET name = ?3, vcpu = ?4, memory_mib = ?5 WHERE id = ?1" OWNED(2))  \
+    X(Q_VM_UPDATE,                                                                                 \
+      "UPDATE vms SET name = ?3, vcpu = ?4, memory_mib = ?5, cfg_user = ?6, "                      \
+      "cfg_password_hash = ?7, cfg_ssh_keys = ?8, cfg_hostname = ?9, cfg_packages = ?10, "         \
+      "cfg_user_data = ?11, seed_stale = seed_stale + ?12 WHERE id = ?1" OWNED(2))                 \
+    /* Only when no update came in meanwhile (the count is what was built). */                     \
+    X(Q_VM_SEED_BUILT, "UPDATE vms SET seed_stale = 0 WHERE id = ?1 AND seed_stale = ?2")          \
     X(Q_VM_SET_RUNTIME,                                                                            \
       "UPDATE vms SET state = ?2, ip = coalesce(?3, ip), uuid = coalesce(?4, uuid) "               \
       "WHERE id = ?1")                                                                             \
@@ -371,6 +386,12 @@ static void read_vm(sqlite3_stmt *s, store_vm *vm)
     vm->cfg_user = col_text(s, 11);
     vm->cfg_password_hash = col_text(s, 12);
     vm->cfg_ssh_keys = col_text(s, 13);
+    vm->cfg_hostname = col_text(s, 14);
+    vm->cfg_packages = col_text(s, 15);
+    vm->cfg_user_data = col_text(s, 16);
+    const char *fw = (const char *)sqlite3_column_text(s, 17);
+    vm->uefi = fw && strcmp(fw, "UEFI") == 0;
+    vm->seed_stale = col_i64(s, 18);
 }
 
 static void read_dev(sqlite3_stmt *s, store_dev *d)
@@ -950,6 +971,10 @@ static store_status vm_insert(store *st, store_vm *vm)
     bind_text(s, 7, vm->cfg_user);
     bind_text(s, 8, vm->cfg_password_hash);
     bind_text(s, 9, vm->cfg_ssh_keys);
+    bind_text(s, 10, vm->cfg_hostname);
+    bind_text(s, 11, vm->cfg_packages);
+    bind_text(s, 12, vm->cfg_user_data);
+    bind_text(s, 13, vm->uefi ? "UEFI" : "BIOS");
     store_status r = run(st, s, "cannot create VM", NULL);
     if (r == STORE_OK)
         vm->id = sqlite3_last_insert_rowid(db_of(st));
@@ -1041,7 +1066,23 @@ static store_status sq_vm_update(store *st, const store_vm *vm, int64_t owner)
     bind_text(s, 3, vm->name);
     sqlite3_bind_int64(s, 4, vm->vcpu);
     sqlite3_bind_int64(s, 5, vm->memory_mib);
+    bind_text(s, 6, vm->cfg_user);
+    bind_text(s, 7, vm->cfg_password_hash);
+    bind_text(s, 8, vm->cfg_ssh_keys);
+    bind_text(s, 9, vm->cfg_hostname);
+    bind_text(s, 10, vm->cfg_packages);
+    bind_text(s, 11, vm->cfg_user_data);
+    sqlite3_bind_int64(s, 12, vm->seed_stale ? 1 : 0);
     return run_one(st, s, "cannot update VM");
+}
+
+static store_status sq_vm_seed_built(store *st, int64_t id, int64_t stale)
+{
+    PREP(s, Q_VM_SEED_BUILT);
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, stale);
+    store_status r = run(st, s, "cannot record the VM's seed", NULL);
+    return r;
 }
 
 static store_status sq_vm_set_runtime(store *st, int64_t id, store_vm_state state, const char *ip,
@@ -1461,6 +1502,7 @@ const store_driver store_sqlite_driver = {
     .vm_get_by_name = sq_vm_get_by_name,
     .vm_list = sq_vm_list,
     .vm_update = sq_vm_update,
+    .vm_seed_built = sq_vm_seed_built,
     .vm_set_runtime = sq_vm_set_runtime,
     .vm_delete = sq_vm_delete,
     .dev_upsert = sq_dev_upsert,

@@ -14,7 +14,7 @@
 #include <string.h>
 
 /* Bump together with the migration list in each driver. */
-#define STORE_SCHEMA_LATEST 1
+#define STORE_SCHEMA_LATEST 2
 
 int store_schema_latest(void)
 {
@@ -259,6 +259,11 @@ store_status store_vm_update(store *st, const store_vm *vm, int64_t owner)
     return CALL(vm_update, vm, owner);
 }
 
+store_status store_vm_seed_built(store *st, int64_t id, int64_t stale)
+{
+    return CALL(vm_seed_built, id, stale);
+}
+
 store_status store_vm_set_runtime(store *st, int64_t id, store_vm_state state, const char *ip,
                                   const char *uuid)
 {
@@ -460,6 +465,9 @@ void store_vm_clear(store_vm *vm)
     free(vm->cfg_user);
     free(vm->cfg_password_hash);
     free(vm->cfg_ssh_keys);
+    free(vm->cfg_hostname);
+    free(vm->cfg_packages);
+    free(vm->cfg_user_data);
     memset(vm, 0, sizeof *vm);
 }
 

@@ -237,7 +237,14 @@ typedef struct store_vm {
      * plaintext is never stored and cannot be read back. */
     char *cfg_user;
     char *cfg_password_hash;
-    char *cfg_ssh_keys; /* authorized_keys lines, public */
+    char *cfg_ssh_keys;  /* authorized_keys lines, public */
+    char *cfg_hostname;  /* NULL: the VM name */
+    char *cfg_packages;  /* Debian package names, one a line */
+    char *cfg_user_data; /* the tenant's "#!" script or #cloud-config; never shown */
+    bool uefi;           /* firmware: UEFI, else BIOS */
+    /* Non-zero when the settings changed after the seed was built: counts
+     * the changes; the next boot rebuilds the seed (store_vm_seed_built). */
+    int64_t seed_stale;
 } store_vm;
 
 void store_vm_clear(store_vm *vm);
@@ -254,8 +261,12 @@ store_status store_vm_get(store *st, int64_t id, int64_t owner, store_vm *out);
 store_status store_vm_get_by_name(store *st, int64_t owner, const char *name, store_vm *out);
 /* owner 0 lists every VM (admins, reconciliation at start). */
 store_status store_vm_list(store *st, int64_t owner, store_vm **list, size_t *n);
-/* Updates name, vcpu and memory_mib of `vm->id` (scoped by `owner`). */
+/* Updates name, vcpu, memory_mib and the cfg_* fields of `vm->id` (scoped
+ * by `owner`); a non-zero vm->seed_stale counts one more settings change. */
 store_status store_vm_update(store *st, const store_vm *vm, int64_t owner);
+/* The seed was rebuilt from the settings seen with seed_stale == stale:
+ * clears the count unless another change came in meanwhile. */
+store_status store_vm_seed_built(store *st, int64_t id, int64_t stale);
 /* What the driver observed; ip and uuid may be NULL to leave them as is. */
 store_status store_vm_set_runtime(store *st, int64_t id, store_vm_state state, const char *ip,
                                   const char *uuid);

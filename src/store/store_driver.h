@@ -57,6 +57,7 @@ typedef struct store_driver {
     store_status (*vm_get_by_name)(store *st, int64_t owner, const char *name, store_vm *out);
     store_status (*vm_list)(store *st, int64_t owner, store_vm **list, size_t *n);
     store_status (*vm_update)(store *st, const store_vm *vm, int64_t owner);
+    store_status (*vm_seed_built)(store *st, int64_t id, int64_t stale);
     store_status (*vm_set_runtime)(store *st, int64_t id, store_vm_state state, const char *ip,
                                    const char *uuid);
     store_status (*vm_delete)(store *st, int64_t id, int64_t owner);
