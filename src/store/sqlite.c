@@ -30,6 +30,7 @@
  * upserts, CHECK lists, no SQLite-only functions in queries) so that the
  * PostgreSQL driver can share most of it.
  */
+#include "sqlite_int.h"
 #include "store_driver.h"
 
 #include <fcntl.h>
@@ -136,6 +137,67 @@ static const char *const migrations[] = {
     "ALTER TABLE vms ADD COLUMN firmware TEXT NOT NULL DEFAULT 'BIOS' "
     "  CHECK (firmware IN ('BIOS','UEFI'));"
     "ALTER TABLE vms ADD COLUMN seed_stale INTEGER NOT NULL DEFAULT 0;",
+    /* 3: accelerators as a shared resource (store/accel.c, core/accel.c). */
+    "CREATE TABLE accel_profiles ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 64),"
+    "  ids TEXT NOT NULL CHECK (length(ids) >= 9),"
+    "  info TEXT NOT NULL DEFAULT '',"
+    "  builtin INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO accel_profiles (name, ids, info, builtin) VALUES ('coral-usb', "
+    "  '1a6e:089a,18d1:9302', 'Google Coral USB Accelerator (Edge TPU)', 1);"
+    "CREATE TABLE accel_leases ("
+    "  dev_id INTEGER PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,"
+    "  vm_id INTEGER NOT NULL," /* no FK: a deleted VM's lease is ended by core */
+    "  user_id INTEGER NOT NULL,"
+    "  since INTEGER NOT NULL,"
+    "  lease_end INTEGER NOT NULL DEFAULT 0,"
+    "  was_running INTEGER NOT NULL DEFAULT 0,"
+    "  absent_since INTEGER NOT NULL DEFAULT 0,"
+    "  att_vendor INTEGER NOT NULL DEFAULT 0,"
+    "  att_product INTEGER NOT NULL DEFAULT 0,"
+    "  att_bus INTEGER NOT NULL DEFAULT 0,"
+    "  att_device INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE accel_waits ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  dev_id INTEGER REFERENCES devices(id) ON DELETE CASCADE,"
+    "  profile_id INTEGER REFERENCES accel_profiles(id) ON DELETE CASCADE,"
+    "  vm_id INTEGER NOT NULL REFERENCES vms(id) ON DELETE CASCADE,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  lease_seconds INTEGER NOT NULL DEFAULT 0,"
+    "  enqueued_at INTEGER NOT NULL,"
+    "  CHECK ((dev_id IS NULL) <> (profile_id IS NULL)));"
+    "CREATE TABLE accel_reservations ("
+    "  dev_id INTEGER PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE);"
+    "CREATE TABLE accel_quotas ("
+    "  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+    "  max_held INTEGER NOT NULL DEFAULT -1 CHECK (max_held >= -1),"
+    "  hours_per_day INTEGER NOT NULL DEFAULT -1 CHECK (hours_per_day >= -1));"
+    "CREATE TABLE accel_days ("
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  day INTEGER NOT NULL,"
+    "  seconds INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (user_id, day));"
+    "CREATE TABLE accel_events ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  dev_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,"
+    "  at INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  vm_id INTEGER NOT NULL DEFAULT 0,"
+    "  user_id INTEGER NOT NULL DEFAULT 0,"
+    "  detail TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX accel_events_dev ON accel_events(dev_id, id);"
+    "CREATE TABLE accel_stats ("
+    "  dev_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,"
+    "  stat INTEGER NOT NULL,"
+    "  value INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (dev_id, stat));"
+    "CREATE TABLE accel_held ("
+    "  dev_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,"
+    "  user_id INTEGER NOT NULL,"
+    "  seconds INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (dev_id, user_id));",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -217,7 +279,8 @@ static const char *const migrations[] = {
       "INSERT INTO devices (hw_key, vendor_id, product_id, serial, bus, device, port, info, "      \
       "present) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1) ON CONFLICT (hw_key) DO UPDATE SET "    \
       "bus = excluded.bus, device = excluded.device, port = excluded.port, "                       \
-      "info = excluded.info, present = 1")                                                         \
+      "info = excluded.info, vendor_id = excluded.vendor_id, product_id = excluded.product_id, "   \
+      "present = 1")                                                                               \
     X(Q_DEV_ID_BY_KEY, "SELECT id FROM devices WHERE hw_key = ?1")                                 \
     X(Q_DEV_ABSENT, "UPDATE devices SET present = 0")                                              \
     X(Q_DEV_GET, "SELECT " DEV_COLS " FROM devices WHERE id = ?1")                                 \
@@ -310,6 +373,26 @@ static sqlite3_stmt *sq_stmt(store *st, int q)
     return d->stmt[q];
 }
 
+static char *strdup_or_die(const char *v)
+{
+    size_t n = strlen(v) + 1;
+    return memcpy(xmalloc(n), v, n);
+}
+
+sqlite3 *store_sqlite_db(store *st)
+{
+    if (st->drv != &store_sqlite_driver) {
+        store_seterr(st, STORE_ERROR, "not a SQLite store");
+        return NULL;
+    }
+    return db_of(st);
+}
+
+store_status store_sqlite_fail(store *st, int rc, const char *what)
+{
+    return sq_fail(st, rc, what);
+}
+
 /* ---- Binding and reading ---------------------------------------------- */
 
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
@@ -344,6 +427,11 @@ static char *col_text(sqlite3_stmt *s, int i)
     memcpy(r, t, n);
     r[n] = '\0';
     return r;
+}
+
+char *store_sqlite_col_text(sqlite3_stmt *s, int i)
+{
+    return col_text(s, i);
 }
 
 static int64_t col_i64(sqlite3_stmt *s, int i)
@@ -1109,6 +1197,8 @@ static store_status sq_vm_delete(store *st, int64_t id, int64_t owner)
 /* The identity of a USB device across replugs and reboots (see store.h). */
 static char *dev_key(const store_dev *d)
 {
+    if (d->hw_key && *d->hw_key)
+        return strdup_or_die(d->hw_key);
     const char *kind = d->serial && *d->serial ? "serial" : d->port && *d->port ? "port" : "bus";
     const char *val = d->serial && *d->serial ? d->serial : d->port && *d->port ? d->port : NULL;
     char busdev[48];

@@ -14,7 +14,7 @@
 #include <string.h>
 
 /* Bump together with the migration list in each driver. */
-#define STORE_SCHEMA_LATEST 2
+#define STORE_SCHEMA_LATEST 3
 
 int store_schema_latest(void)
 {
@@ -478,6 +478,7 @@ void store_dev_clear(store_dev *d)
     free(d->serial);
     free(d->port);
     free(d->info);
+    free(d->hw_key);
     memset(d, 0, sizeof *d);
 }
 

@@ -286,6 +286,10 @@ typedef struct store_dev {
     char *info;
     bool present;
     int64_t vm_id; /* 0: not assigned */
+    /* Upsert input only: the device's identity when a profile names it
+     * ("profile:coral-usb:port:1-2", see core/accel.c), so that it stays
+     * the same row when its IDs change; NULL: vendor:product:serial|port. */
+    char *hw_key;
 } store_dev;
 
 void store_dev_clear(store_dev *d);
