@@ -129,6 +129,7 @@ core *core_open(const core_config *cfg, char **err)
         c->cfg.max_memory_mib = 262144;
     pthread_mutex_init(&c->drv_lock, NULL);
     pthread_mutex_init(&c->st_lock, NULL);
+    pthread_mutex_init(&c->accel_lock, NULL);
     pthread_key_create(&c->st_key, st_forget);
     *err = NULL;
 
@@ -147,7 +148,7 @@ core *core_open(const core_config *cfg, char **err)
         .on_event = core_on_event,
         .opaque = c,
     };
-    if (drv_open(&lv_driver, &o, &c->d) != DRV_OK) {
+    if (drv_open(cfg->driver ? cfg->driver : &lv_driver, &o, &c->d) != DRV_OK) {
         if (asprintf(err, "cannot open hypervisor %s: %s", cfg->libvirt_uri,
                      c->d ? drv_errmsg(c->d) : "out of memory") < 0)
             abort();
@@ -172,6 +173,7 @@ void core_close(core *c)
     pthread_key_delete(c->st_key);
     pthread_mutex_destroy(&c->drv_lock);
     pthread_mutex_destroy(&c->st_lock);
+    pthread_mutex_destroy(&c->accel_lock);
     free(c->database);
     free(c);
 }

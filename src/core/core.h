@@ -54,6 +54,9 @@ typedef struct core_config {
     /* Bounds of a VM's size. */
     unsigned max_vcpus_per_vm;         /* 0: 64 */
     unsigned long long max_memory_mib; /* 0: 262144 */
+    /* The driver table; NULL: lv_driver. Tests replay recorded host states
+     * through a table that wraps lv_driver. */
+    const drv_ops *driver;
     /* Logging sink (one line, no newline); NULL: silent. */
     void (*log)(int level, const char *msg, void *ud);
     void *log_ud;

@@ -20,7 +20,8 @@ struct core {
     store **sts;              /* every handle opened, closed by core_close */
     size_t nsts;
     char open_err[256];
-    atomic_bool resync; /* set by events: reconcile at the next tick */
+    atomic_bool resync;         /* set by events: reconcile at the next tick */
+    pthread_mutex_t accel_lock; /* serialises accelerator hand-overs (accel.c) */
 };
 
 void core_log(core *c, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -54,5 +55,7 @@ core_code core_vm_remove(core_call *k, const store_vm *vm);
  * (logged) when libisofs fails. */
 bool core_vm_seed_build(core_call *k, const store_vm *vm, const char *instance_id, const char *mac,
                         unsigned char **iso, size_t *len);
+/* The hypervisor selector of a device row (vm.c). */
+void core_usb_sel_of(const store_dev *d, drv_usb_sel *sel);
 
 #endif

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core_accel.h"
 #include "internal.h"
 
 static bool has_row(const store_vm *rows, size_t n, int64_t id)
@@ -124,6 +125,8 @@ out:
         k.role = STORE_ROLE_ADMIN;
         core_dev_list(&k, 0, true, &devs, &n);
         store_dev_list_free(devs, n);
+        /* Held devices that came back are re-attached, freed ones served. */
+        core_accel_tick(c);
     }
     return rc;
 }

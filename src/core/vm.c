@@ -20,6 +20,7 @@
 
 #include <sodium.h>
 
+#include "core_accel.h"
 #include "internal.h"
 #include "seed.h"
 
@@ -209,6 +210,11 @@ static void usb_sel_of(const store_dev *d, drv_usb_sel *sel)
     sel->product = (unsigned)strtoul(d->product_id ? d->product_id : "0", NULL, 16);
     sel->serial = d->serial;
     sel->port = d->port;
+}
+
+void core_usb_sel_of(const store_dev *d, drv_usb_sel *sel)
+{
+    usb_sel_of(d, sel);
 }
 
 /* Links devices and things to the VM inside the caller's transaction. */
@@ -692,8 +698,10 @@ core_code core_vm_power_off(core_call *k, int64_t id, store_vm *out)
         store_vm_set_runtime(k->st, vm.id, before, NULL, NULL);
         goto out;
     }
-    if (live_state(k, &vm, &st) == DRV_OK && st == DRV_VM_SHUTOFF)
+    if (live_state(k, &vm, &st) == DRV_OK && st == DRV_VM_SHUTOFF) {
         store_vm_set_runtime(k->st, vm.id, STORE_VM_POWEROFF, NULL, NULL);
+        core_accel_tick(k->c); /* its accelerators go to the next waiters */
+    }
     rc = vm_get_scoped(k, id, out);
 out:
     store_vm_clear(&vm);
@@ -771,6 +779,8 @@ core_code core_vm_force_off(core_call *k, int64_t id)
     if (!rc && store_vm_set_runtime(k->st, vm.id, STORE_VM_POWEROFF, NULL, NULL) != STORE_OK)
         rc = core_store_fail(k, "record state");
     store_vm_clear(&vm);
+    if (!rc)
+        core_accel_tick(k->c);
     return rc;
 }
 
@@ -791,6 +801,7 @@ core_code core_vm_remove(core_call *k, const store_vm *vm)
     core_drv_unlock(k->c);
     core_log(k->c, CORE_LOG_INFO, "VM %lld (%s) deleted by user %lld", (long long)vm->id,
              vm->domain_name, (long long)k->uid);
+    core_accel_tick(k->c);
     return CORE_OK;
 }
 
@@ -857,6 +868,9 @@ static void rescan(core_call *k)
     }
     if (n > 1)
         qsort(usb, n, sizeof *usb, usb_cmp);
+    store_accel_profile *profiles = NULL;
+    size_t nprofiles = 0;
+    store_accel_profile_list(k->st, &profiles, &nprofiles);
     if (store_tx_begin(k->st) != STORE_OK)
         goto out;
     store_status rc = store_dev_mark_all_absent(k->st);
@@ -875,15 +889,19 @@ static void rescan(core_call *k)
             .device = usb[i].device,
             .port = usb[i].port,
             .info = info,
+            /* One of a profile's devices keeps its row when its IDs change. */
+            .hw_key = core_accel_hw_key(profiles, nprofiles, &usb[i]),
         };
         int64_t id;
         rc = store_dev_upsert(k->st, &d, &id);
+        free(d.hw_key);
     }
     if (rc == STORE_OK)
         store_tx_commit(k->st);
     else
         store_tx_rollback(k->st);
 out:
+    store_accel_profile_list_free(profiles, nprofiles);
     drv_usb_list_free(usb, n);
 }
 

@@ -24,6 +24,7 @@
 #include "api.h"
 #include "auth.h"
 #include "core.h"
+#include "core_accel.h"
 #include "http.h"
 
 #ifndef EPFIOT_VERSION
@@ -472,7 +473,8 @@ static int setup_host(const config *c)
     return st == DRV_OK ? 0 : 1;
 }
 
-/* Blocks until SIGTERM or SIGINT. Every 2 s it reconciles if hypervisor
+/* Blocks until SIGTERM or SIGINT. Every 2 s it runs the accelerator tick
+ * (core_accel_tick) and reconciles if hypervisor
  * events asked for it (reconnection, USB changes); once a minute it purges
  * expired sessions and old login failures. */
 static void wait_for_stop(core *co, const sigset_t *set)
@@ -486,6 +488,8 @@ static void wait_for_stop(core *co, const sigset_t *set)
             if (core_resync(co, msg, sizeof msg) != CORE_OK)
                 log_line(CORE_LOG_WARN, msg, NULL);
         }
+        /* Lease expiry, holders that powered off, the accelerator queue. */
+        core_accel_tick(co);
         if (sig == SIGTERM || sig == SIGINT) {
             log_line(CORE_LOG_INFO, sig == SIGTERM ? "SIGTERM: stopping" : "SIGINT: stopping",
                      NULL);

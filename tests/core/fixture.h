@@ -72,7 +72,7 @@ static int64_t env_user(env *e, const char *name, const char *password, store_ro
     return id;
 }
 
-static void env_init(env *e)
+__attribute__((unused)) static void env_init(env *e)
 {
     memset(e, 0, sizeof *e);
     auth_init();
