@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "accel_api.h"
 #include "api.h"
 
 struct api {
@@ -224,6 +225,56 @@ static gql_rv users_rv(gql_info *info, store_user *list, size_t n)
         items[i] = gql_rv_object(user_copy(info, &list[i]), "User");
     free(list);
     return list_rv(info, items, n);
+}
+
+/* ---- Shared with accel_api.c (accel_api.h) --------------------------------- */
+
+core_call *api_call(gql_info *info)
+{
+    return K(info);
+}
+
+gql_rv api_fail(gql_info *info, core_code code)
+{
+    return failk(info, code);
+}
+
+gql_rv api_vm_visible(gql_info *info, int64_t vm_id)
+{
+    store_vm v;
+    if (!vm_id || core_vm_get(K(info), vm_id, &v) != CORE_OK)
+        return gql_rv_null();
+    return gql_rv_object(vm_copy(info, &v), "Vm");
+}
+
+gql_rv api_user_visible(gql_info *info, int64_t user_id)
+{
+    store_user u;
+    if (!user_id || core_user_get(K(info), user_id, &u) != CORE_OK)
+        return gql_rv_null();
+    return gql_rv_object(user_copy(info, &u), "User");
+}
+
+gql_rv api_dev_object(gql_info *info, int64_t dev_id)
+{
+    store_dev d;
+    core_code rc = core_dev_get(K(info), dev_id, &d);
+    return rc ? failk(info, rc) : gql_rv_object(dev_copy(info, &d), "Hostdev");
+}
+
+gql_rv api_time(gql_info *info, int64_t t)
+{
+    return time_rv(info, t);
+}
+
+gql_rv api_id(gql_info *info, int64_t id)
+{
+    return id_rv(info, id);
+}
+
+int64_t api_arg_id(const gql_val *args, const char *key)
+{
+    return arg_id(args, key);
 }
 
 /* ---- Relay connections ---------------------------------------------------- */
@@ -1261,10 +1312,7 @@ static gql_rv f_tok_revoked(void *p, const gql_val *a, gql_info *info)
 
 /* ---- Binding ------------------------------------------------------------------ */
 
-typedef struct binding {
-    const char *type, *field;
-    gql_resolve_fn fn;
-} binding;
+typedef api_binding binding;
 
 static const binding bindings[] = {
     {"Query", "getUser", q_getUser},
@@ -1414,13 +1462,13 @@ api *api_new(core *c, char **err)
     gql_schema *s = gql_schema_build(api_schema_sdl, strlen(api_schema_sdl), err);
     if (!s)
         return NULL;
-    for (size_t i = 0; i < sizeof bindings / sizeof *bindings; i++) {
-        bool mutation = !strcmp(bindings[i].type, "Mutation");
-        gql_resolve_fn fn = mutation ? m_forget : bindings[i].fn;
-        if (gql_schema_bind(s, bindings[i].type, bindings[i].field, fn,
-                            mutation ? (void *)bindings[i].fn : NULL) != 0) {
-            if (asprintf(err, "api: no field %s.%s in the SDL", bindings[i].type,
-                         bindings[i].field) < 0)
+    size_t nown = sizeof bindings / sizeof *bindings;
+    for (size_t i = 0; i < nown + accel_api_nbindings; i++) {
+        const binding *b = i < nown ? &bindings[i] : (const binding *)&accel_api_bindings[i - nown];
+        bool mutation = !strcmp(b->type, "Mutation");
+        gql_resolve_fn fn = mutation ? m_forget : b->fn;
+        if (gql_schema_bind(s, b->type, b->field, fn, mutation ? (void *)b->fn : NULL) != 0) {
+            if (asprintf(err, "api: no field %s.%s in the SDL", b->type, b->field) < 0)
                 abort();
             gql_schema_free(s);
             return NULL;
@@ -1558,6 +1606,7 @@ static void h_metrics(void *ud, gql_buf *out)
     for (int i = 0; i < 4; i++)
         gql_buf_printf(out, "epfiot_things{state=\"%s\"} %lld\n",
                        store_thing_state_name((store_thing_state)i), (long long)things[i]);
+    accel_api_metrics(a->c, out);
 }
 
 void api_http_app(api *a, http_app *app)
