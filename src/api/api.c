@@ -616,8 +616,8 @@ static gql_rv q_tokens(void *p, const gql_val *args, gql_info *info)
 static const char *const *str_list(gql_info *info, const gql_val *l, size_t *n, bool *given)
 {
     *n = 0;
-    *given = l && l->kind == GQL_VAL_LIST;
-    if (!*given)
+    *given = l != NULL;
+    if (!l || l->kind != GQL_VAL_LIST)
         return NULL;
     const char **items =
         gql_arena_alloc(info->arena, (l->u.list.n ? l->u.list.n : 1) * sizeof *items);
@@ -640,6 +640,9 @@ static bool vm_input(gql_info *info, const gql_val *in, core_vm_input *out, gql_
     out->memory_mib = 256;
     arg_int(in, "vcpu", &out->vcpu);
     arg_int(in, "memory", &out->memory_mib);
+    /* createVm takes the SDL defaults; updateVm changes only what was given. */
+    out->vcpu_given = gql_val_given(in, "vcpu");
+    out->memory_given = gql_val_given(in, "memory");
     const char *keys[2] = {"devIDs", "thingIDs"};
     for (int k = 0; k < 2; k++) {
         const gql_val *l = gql_val_get(in, keys[k]);
@@ -667,6 +670,10 @@ static bool vm_input(gql_info *info, const gql_val *in, core_vm_input *out, gql_
         out->cfg_user = arg_str(cfg, "user");
         out->cfg_password = arg_str(cfg, "password");
         out->hostname = arg_str(cfg, "hostname");
+        out->user_given = gql_val_given(cfg, "user");
+        out->password_given = gql_val_given(cfg, "password");
+        out->hostname_given = gql_val_given(cfg, "hostname");
+        out->user_data_given = gql_val_given(cfg, "userData");
         out->ssh_keys =
             str_list(info, gql_val_get(cfg, "sshKeys"), &out->nssh_keys, &out->ssh_keys_given);
         out->packages =
@@ -679,6 +686,7 @@ static bool vm_input(gql_info *info, const gql_val *in, core_vm_input *out, gql_
     }
     const char *fw = arg_str(in, "firmware");
     out->uefi = fw && strcmp(fw, "UEFI") == 0;
+    out->firmware_given = fw != NULL;
     return true;
 }
 
@@ -1154,12 +1162,15 @@ static gql_rv f_vm_pending(void *p, const gql_val *a, gql_info *info)
 {
     bool vcpu, mem;
     core_vm_pending(K(info), VM(p), &vcpu, &mem);
-    gql_rv *items = items_new(info, 2);
+    gql_rv *items = items_new(info, 3);
     size_t n = 0;
     if (vcpu)
         items[n++] = gql_rv_str("vcpu");
     if (mem)
         items[n++] = gql_rv_str("memory");
+    /* Settings the guest gets from a rebuilt seed at its next boot. */
+    if (VM(p)->seed_stale)
+        items[n++] = gql_rv_str("config");
     return list_rv(info, items, n);
 }
 

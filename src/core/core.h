@@ -157,9 +157,11 @@ typedef struct core_vm_input {
     const char *user_data; /* "#!..." or "#cloud-config..."; may hold a NUL: */
     size_t user_data_len;  /* ...its length as given */
     bool uefi;             /* VmInput.firmware UEFI (createVm) */
-    /* updateVm changes only what the caller gave: */
-    bool vcpu_given, memory_given, config_given;
-    bool ssh_keys_given, packages_given;
+    /* updateVm changes only what the caller gave (a config field given as
+     * null clears it): */
+    bool vcpu_given, memory_given, firmware_given, config_given;
+    bool user_given, password_given, ssh_keys_given, hostname_given, packages_given,
+        user_data_given;
 } core_vm_input;
 
 core_code core_vm_get(core_call *k, int64_t id, store_vm *out);

@@ -508,6 +508,66 @@ static core_code apply_size(core_call *k, const store_vm *vm, int64_t vcpu, int6
     return rc;
 }
 
+static bool str_differs(const char *a, const char *b)
+{
+    return (a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0);
+}
+
+/* The cloud-init settings an updateVm gives, applied to upd (which starts
+ * as the stored row). New strings are malloc'ed into tmp[0..2] (keys,
+ * packages, hash) for the caller to free. Sets upd->seed_stale when the
+ * seed must be rebuilt. */
+static core_code apply_config(core_call *k, const core_vm_input *in, store_vm *upd, char *tmp[3])
+{
+    upd->seed_stale = 0;
+    if (!in->config_given)
+        return CORE_OK;
+    core_code rc;
+    if (in->cfg_user && !cfg_user_valid(in->cfg_user))
+        return core_fail(k, CORE_BAD_USER_INPUT,
+                         "invalid config user: 1-32 characters of a-z 0-9 _ -, "
+                         "starting with a letter or _");
+    if (in->cfg_password && (!*in->cfg_password || strlen(in->cfg_password) > 1024))
+        return core_fail(k, CORE_BAD_USER_INPUT, "config password must have 1-1024 characters");
+    if ((rc = core_vm_config_check(k, in)))
+        return rc;
+    bool changed = false;
+    if (in->user_given) {
+        changed |= str_differs(upd->cfg_user, in->cfg_user);
+        upd->cfg_user = (char *)in->cfg_user;
+    }
+    if (in->ssh_keys_given) {
+        tmp[0] = core_lines_join(in->ssh_keys, in->nssh_keys);
+        changed |= str_differs(upd->cfg_ssh_keys, tmp[0]);
+        upd->cfg_ssh_keys = tmp[0];
+    }
+    if (in->hostname_given) {
+        changed |= str_differs(upd->cfg_hostname, in->hostname);
+        upd->cfg_hostname = (char *)in->hostname;
+    }
+    if (in->packages_given) {
+        tmp[1] = core_lines_join(in->packages, in->npackages);
+        changed |= str_differs(upd->cfg_packages, tmp[1]);
+        upd->cfg_packages = tmp[1];
+    }
+    if (in->user_data_given) {
+        changed |= str_differs(upd->cfg_user_data, in->user_data);
+        upd->cfg_user_data = (char *)in->user_data;
+    }
+    /* A new password always counts: its hash has a fresh salt. */
+    if (in->password_given) {
+        if (in->cfg_password && !(tmp[2] = guest_password_hash(in->cfg_password)))
+            return core_fail(k, CORE_INTERNAL, "cannot hash the config password");
+        upd->cfg_password_hash = tmp[2];
+        changed = true;
+    }
+    if (upd->cfg_ssh_keys && !upd->cfg_user)
+        return core_fail(k, CORE_BAD_USER_INPUT,
+                         "config.sshKeys need config.user: the account they log in to");
+    upd->seed_stale = changed ? 1 : 0;
+    return CORE_OK;
+}
+
 core_code core_vm_update(core_call *k, const core_vm_input *in, store_vm *out)
 {
     memset(out, 0, sizeof *out);
@@ -519,6 +579,12 @@ core_code core_vm_update(core_call *k, const core_vm_input *in, store_vm *out)
     store_vm vm;
     if ((rc = vm_get_scoped(k, in->id, &vm)))
         return rc;
+    char *tmp[3] = {NULL, NULL, NULL};
+    /* Only what the caller gave changes: an omitted vcpu or memory is not
+     * the SDL default (1/256) but the VM's own. */
+    int64_t vcpu = in->vcpu_given ? in->vcpu : vm.vcpu;
+    int64_t mem = in->memory_given ? in->memory_mib : vm.memory_mib;
+    store_vm upd = vm;
     if (vm.state == STORE_VM_CREATING)
         rc = core_fail(k, CORE_CONFLICT, "the VM is being created");
     else if (in->base && *in->base && strcmp(in->base, vm.base) != 0)
@@ -527,8 +593,13 @@ core_code core_vm_update(core_call *k, const core_vm_input *in, store_vm *out)
         rc = core_fail(k, CORE_BAD_USER_INPUT,
                        "invalid VM name: 1-64 characters of A-Z a-z 0-9 . _ -, "
                        "starting with a letter or digit");
+    else if (in->firmware_given && in->uefi != vm.uefi)
+        rc = core_fail(k, CORE_BAD_USER_INPUT,
+                       "the firmware of a VM cannot change (create a new VM)");
     if (!rc)
-        rc = check_size(k, in->vcpu, in->memory_mib);
+        rc = check_size(k, vcpu, mem);
+    if (!rc)
+        rc = apply_config(k, in, &upd, tmp);
     if (rc)
         goto out;
 
@@ -536,13 +607,11 @@ core_code core_vm_update(core_call *k, const core_vm_input *in, store_vm *out)
         rc = core_store_fail(k, "begin");
         goto out;
     }
-    rc = check_quota(k, vm.owner_id, 0, in->vcpu - vm.vcpu, in->memory_mib - vm.memory_mib,
-                     (int64_t)in->ndev);
-    store_vm upd = vm;
+    rc = check_quota(k, vm.owner_id, 0, vcpu - vm.vcpu, mem - vm.memory_mib, (int64_t)in->ndev);
     if (in->name)
         upd.name = (char *)in->name;
-    upd.vcpu = in->vcpu;
-    upd.memory_mib = in->memory_mib;
+    upd.vcpu = vcpu;
+    upd.memory_mib = mem;
     if (!rc) {
         store_status s = store_vm_update(k->st, &upd, core_scope(k));
         if (s == STORE_CONFLICT)
@@ -555,7 +624,7 @@ core_code core_vm_update(core_call *k, const core_vm_input *in, store_vm *out)
     /* The hypervisor inside the transaction: if it refuses, the row keeps
      * the old size. */
     if (!rc)
-        rc = apply_size(k, &vm, in->vcpu, in->memory_mib);
+        rc = apply_size(k, &vm, vcpu, mem);
     if (rc || store_tx_commit(k->st) != STORE_OK) {
         store_tx_rollback(k->st);
         if (!rc)
@@ -579,6 +648,9 @@ core_code core_vm_update(core_call *k, const core_vm_input *in, store_vm *out)
     }
     rc = vm_get_scoped(k, vm.id, out);
 out:
+    free(tmp[0]);
+    free(tmp[1]);
+    free(tmp[2]);
     store_vm_clear(&vm);
     return rc;
 }
@@ -633,6 +705,38 @@ static drv_status live_state(core_call *k, const store_vm *vm, drv_vm_state *sta
     return s;
 }
 
+/* Settings changed by updateVm reach the guest at its next boot: a new
+ * seed (with a new instance-id, so that cloud-init applies it) replaces
+ * the old one before the start. A hypervisor that cannot upload volumes
+ * (the test host) keeps the change pending, said in the log. */
+static void seed_refresh(core_call *k, const store_vm *vm)
+{
+    char mac[18], iid[96], vol[128];
+    snprintf(iid, sizeof iid, "%s-%lld", vm->domain_name, (long long)core_now());
+    snprintf(vol, sizeof vol, "%s-seed.iso", vm->domain_name);
+    core_drv_lock(k->c);
+    drv_status s = drv_vm_mac(k->c->d, vm->domain_name, mac);
+    core_drv_unlock(k->c);
+    unsigned char *iso = NULL;
+    size_t len = 0;
+    if (s == DRV_OK && !core_vm_seed_build(k, vm, iid, mac, &iso, &len))
+        return;
+    if (s == DRV_OK) {
+        core_drv_lock(k->c);
+        s = drv_vm_seed_update(k->c->d, vm->domain_name, vol, iso, len);
+        core_drv_unlock(k->c);
+        free(iso);
+    }
+    if (s != DRV_OK) {
+        core_log(k->c, CORE_LOG_WARN, "VM %lld starts with its old cloud-init settings: %s",
+                 (long long)vm->id, drv_errmsg(k->c->d));
+        return;
+    }
+    store_vm_seed_built(k->st, vm->id, vm->seed_stale);
+    core_log(k->c, CORE_LOG_INFO, "VM %lld: new cloud-init seed (instance %s)", (long long)vm->id,
+             iid);
+}
+
 core_code core_vm_power_on(core_call *k, int64_t id, store_vm *out)
 {
     memset(out, 0, sizeof *out);
@@ -652,6 +756,8 @@ core_code core_vm_power_on(core_call *k, int64_t id, store_vm *out)
         rc = core_fail(k, CORE_CONFLICT, "the VM is shutting down: wait, or use forceOFF");
     if (rc)
         goto out;
+    if (st != DRV_VM_PAUSED && vm.seed_stale)
+        seed_refresh(k, &vm);
     core_drv_lock(k->c);
     s = st == DRV_VM_PAUSED ? drv_vm_resume(k->c->d, vm.domain_name)
                             : drv_vm_start(k->c->d, vm.domain_name);

@@ -308,6 +308,33 @@ drv_status drv_vm_xml(drv *d, const char *name, bool inactive_def, char **xml)
     return d->ops->vm_xml(d, name, inactive_def, xml);
 }
 
+drv_status drv_vm_seed_update(drv *d, const char *name, const char *volume, const void *data,
+                              size_t len)
+{
+    DRV_NAMED("update the seed of VM", name);
+    DRV_NAMED("update the seed volume", volume);
+    return d->ops->vm_seed_update(d, name, volume, data, len);
+}
+
+drv_status drv_vm_mac(drv *d, const char *name, char mac[18])
+{
+    mac[0] = '\0';
+    char *xml = NULL;
+    drv_status st = drv_vm_xml(d, name, true, &xml);
+    if (st != DRV_OK)
+        return st;
+    /* libvirt writes its XML in one canonical form: <mac address='...'/>. */
+    const char *p = strstr(xml, "<mac address='");
+    if (p && strlen(p + 14) > 17 && p[14 + 17] == '\'') {
+        memcpy(mac, p + 14, 17);
+        mac[17] = '\0';
+    } else {
+        st = drv_seterr(d, DRV_NOT_FOUND, "VM %s has no network interface", name);
+    }
+    free(xml);
+    return st;
+}
+
 drv_status drv_host_setup(drv *d, const drv_host_spec *spec, drv_say_fn say, void *ud,
                           unsigned *changes)
 {

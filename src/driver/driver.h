@@ -253,6 +253,10 @@ typedef struct drv_ops {
     drv_status (*usb_detach)(drv *d, const char *name, const drv_usb_sel *sel);
     /* The domain's XML (persistent definition when inactive_def). */
     drv_status (*vm_xml)(drv *d, const char *name, bool inactive_def, char **xml);
+    /* Uploads a new seed ISO into the VM's seed volume (`volume`, named
+     * "<name>-..."), growing it when needed. NOT_FOUND: no such volume. */
+    drv_status (*vm_seed_update)(drv *d, const char *name, const char *volume, const void *data,
+                                 size_t len);
     /* Defines what is missing of the network and the pools (routed network
      * with DHCP, directory pools), starts what is inactive and sets
      * autostart, saying each step; *changes counts them (0: nothing to do).
@@ -302,6 +306,11 @@ drv_status drv_usb_list(drv *d, drv_usb **list, size_t *n);
 drv_status drv_usb_attach(drv *d, const char *name, const drv_usb_sel *sel);
 drv_status drv_usb_detach(drv *d, const char *name, const drv_usb_sel *sel);
 drv_status drv_vm_xml(drv *d, const char *name, bool inactive_def, char **xml);
+drv_status drv_vm_seed_update(drv *d, const char *name, const char *volume, const void *data,
+                              size_t len);
+/* The MAC address of the VM's (first) NIC, from its persistent definition:
+ * the seed's network-config matches the NIC by it. */
+drv_status drv_vm_mac(drv *d, const char *name, char mac[18]);
 drv_status drv_host_setup(drv *d, const drv_host_spec *spec, drv_say_fn say, void *ud,
                           unsigned *changes);
 drv_status drv_host_check(drv *d, drv_say_fn say, void *ud);

@@ -1268,6 +1268,39 @@ static drv_status lv_check_own_name(drv *d, const char *dom, const char *vol)
     return DRV_OK;
 }
 
+/* A new seed into the VM's existing seed volume (settings changed: the
+ * guest sees them at its next boot). The volume grows first when the new
+ * image is larger; a smaller one leaves a tail that ISO 9660 ignores. */
+static drv_status lv_vm_seed_update(drv *d, const char *name, const char *volume, const void *data,
+                                    size_t len)
+{
+    drv_status st = lv_check_own_name(d, name, volume);
+    if (st != DRV_OK)
+        return st;
+    virConnectPtr c = lv_get(d);
+    if (!c)
+        return DRV_ERROR;
+    virStoragePoolPtr pool = lv_pool(d, c, lv_p(d)->vm_pool);
+    virStorageVolPtr vol = pool ? virStorageVolLookupByName(pool, volume) : NULL;
+    virStorageVolInfo info;
+    if (!pool) {
+        st = lv_status_of(lv_last_code());
+    } else if (!vol || virStorageVolGetInfo(vol, &info) < 0) {
+        st = lv_fail(d, "cannot update seed %s", volume);
+    } else if (info.capacity < len && virStorageVolResize(vol, len, 0) < 0) {
+        st = lv_fail(d, "cannot grow seed %s", volume);
+    } else {
+        drv_vm_spec s = {.seed_volume = volume, .seed_data = data, .seed_len = len};
+        st = lv_seed_upload(d, c, &s);
+    }
+    if (vol)
+        virStorageVolFree(vol);
+    if (pool)
+        virStoragePoolFree(pool);
+    virConnectClose(c);
+    return st;
+}
+
 static drv_status lv_define_volumes(drv *d, virConnectPtr c, const drv_vm_spec *s)
 {
     drv_image base = {0};
@@ -1792,6 +1825,7 @@ const drv_ops lv_driver = {
     .usb_attach = lv_usb_attach,
     .usb_detach = lv_usb_detach,
     .vm_xml = lv_vm_xml,
+    .vm_seed_update = lv_vm_seed_update,
     .host_setup = lv_host_setup,
     .host_check = lv_host_check,
 };

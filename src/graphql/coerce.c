@@ -39,9 +39,9 @@ static void print_path(gql_buf *b, const cpath *p)
 /* Where errors of the reporting pass go. */
 typedef struct reporter {
     gql_arena *a;
-    const char *prefix;   /* 'Variable "$x" has invalid value' */
-    gql_errors *errs;     /* variables: every error goes here */
-    gql_loc loc;          /* variables: errors are located at the definition */
+    const char *prefix; /* 'Variable "$x" has invalid value' */
+    gql_errors *errs;   /* variables: every error goes here */
+    gql_loc loc;        /* variables: errors are located at the definition */
     size_t count;
     bool too_many;
     /* arguments: only the first error is kept (graphql-js throws it) */
@@ -265,8 +265,8 @@ static int natural_compare(const char *a, const char *b)
     return (int)((long)al - (long)bl);
 }
 
-void gql_coerce_did_you_mean(gql_buf *out, const char *sub, const char *input, const char *const *options,
-                      size_t n)
+void gql_coerce_did_you_mean(gql_buf *out, const char *sub, const char *input,
+                             const char *const *options, size_t n)
 {
     size_t threshold = (size_t)floor((double)strlen(input) * 0.4) + 1;
     const char **sel = malloc((n ? n : 1) * sizeof *sel);
@@ -384,8 +384,7 @@ static bool leaf_from_value(const gql_val *in, gql_type *t, gql_arena *a, gql_va
         if (!ev || strlen(in->u.s.ptr) != in->u.s.len) {
             if (msg)
                 *msg = gql_arena_printf(a, "Value \"%s\" does not exist in \"%s\" enum.%s",
-                                        in->u.s.ptr, t->name,
-                                        enum_suggestions(a, t, in->u.s.ptr));
+                                        in->u.s.ptr, t->name, enum_suggestions(a, t, in->u.s.ptr));
             return false;
         }
         out->kind = GQL_VAL_ENUM;
@@ -406,7 +405,8 @@ static bool leaf_from_value(const gql_val *in, gql_type *t, gql_arena *a, gql_va
             return true;
         }
         if (msg) {
-            bool num = in->kind == GQL_VAL_INT || (in->kind == GQL_VAL_FLOAT && is_integral(in->u.f));
+            bool num =
+                in->kind == GQL_VAL_INT || (in->kind == GQL_VAL_FLOAT && is_integral(in->u.f));
             *msg = gql_arena_printf(a, "Int cannot represent %s value: %s",
                                     num ? "non 32-bit signed integer" : "non-integer",
                                     inspect_str(a, in));
@@ -505,12 +505,14 @@ static bool coerce_input_object(reporter *r, const gql_val *in, gql_type *t, con
             if (gql_is_required_input(f)) {
                 if (!r)
                     return false;
-                reportf(r, path, NULL,
-                        "Expected value of type \"%s\" to include required field \"%s\", found: %s.",
-                        t->name, f->name, inspect_str(a, in));
+                reportf(
+                    r, path, NULL,
+                    "Expected value of type \"%s\" to include required field \"%s\", found: %s.",
+                    t->name, f->name, inspect_str(a, in));
                 ok = false;
             } else if (f->default_value &&
                        gql_coerce_literal(f->default_value, f->type, NULL, a, dst)) {
+                dst->defaulted = true;
                 out->u.obj.keys[out->u.obj.n++] = f->name;
             }
             continue;
@@ -522,6 +524,7 @@ static bool coerce_input_object(reporter *r, const gql_val *in, gql_type *t, con
             ok = false;
             continue;
         }
+        dst->defaulted = false;
         out->u.obj.keys[out->u.obj.n++] = f->name;
     }
     size_t known = 0;
@@ -729,12 +732,13 @@ static bool leaf_from_literal(const gql_value *v, gql_type *t, const gql_val *va
                 return true;
             }
             if (msg)
-                *msg = gql_arena_printf(a, "Int cannot represent non 32-bit signed integer value: %s",
-                                        v->u.str);
+                *msg = gql_arena_printf(
+                    a, "Int cannot represent non 32-bit signed integer value: %s", v->u.str);
             return false;
         }
         if (msg)
-            *msg = gql_arena_printf(a, "Int cannot represent non-integer value: %s", print_str(a, v));
+            *msg =
+                gql_arena_printf(a, "Int cannot represent non-integer value: %s", print_str(a, v));
         return false;
     case GQL_SCALAR_FLOAT:
         if (v->kind == GQL_VALUE_INT || v->kind == GQL_VALUE_FLOAT) {
@@ -803,9 +807,8 @@ static bool leaf_from_literal(const gql_value *v, gql_type *t, const gql_val *va
 static bool coerce_literal(reporter *r, const gql_value *v, gql_type *t, const gql_val *vars,
                            const cpath *path, gql_arena *a, gql_val *out);
 
-static bool literal_input_object(reporter *r, const gql_value *v, gql_type *t,
-                                 const gql_val *vars, const cpath *path, gql_arena *a,
-                                 gql_val *out)
+static bool literal_input_object(reporter *r, const gql_value *v, gql_type *t, const gql_val *vars,
+                                 const cpath *path, gql_arena *a, gql_val *out)
 {
     if (v->kind != GQL_VALUE_OBJECT) {
         if (r)
@@ -831,8 +834,8 @@ static bool literal_input_object(reporter *r, const gql_value *v, gql_type *t,
                 node = &v->u.object.fields[j];
                 break;
             }
-        bool missing_var = node && node->value->kind == GQL_VALUE_VARIABLE &&
-                           !variable(vars, node->value->u.name);
+        bool missing_var =
+            node && node->value->kind == GQL_VALUE_VARIABLE && !variable(vars, node->value->u.name);
         if (node && missing_var && r && vars && t->one_of) {
             reportf(r, path, &v->loc,
                     "Expected variable \"$%s\" provided to field \"%s\" for OneOf Input Object "
@@ -854,9 +857,9 @@ static bool literal_input_object(reporter *r, const gql_value *v, gql_type *t,
                     coerce_literal(r, node->value, f->type, vars, &(cpath){path, f->name, 0}, a,
                                    &out->u.obj.vals[out->u.obj.n]);
                 ok = false;
-            } else if (f->default_value &&
-                       gql_coerce_literal(f->default_value, f->type, NULL, a,
-                                          &out->u.obj.vals[out->u.obj.n])) {
+            } else if (f->default_value && gql_coerce_literal(f->default_value, f->type, NULL, a,
+                                                              &out->u.obj.vals[out->u.obj.n])) {
+                out->u.obj.vals[out->u.obj.n].defaulted = true;
                 out->u.obj.keys[out->u.obj.n++] = f->name;
             }
             continue;
@@ -879,6 +882,7 @@ static bool literal_input_object(reporter *r, const gql_value *v, gql_type *t,
             ok = false;
             continue;
         }
+        out->u.obj.vals[out->u.obj.n].defaulted = false;
         out->u.obj.keys[out->u.obj.n++] = f->name;
     }
     size_t known = 0;
@@ -1078,8 +1082,8 @@ bool gql_coerce_variables(const gql_schema *s, const gql_operation_def *op, cons
 
 bool gql_coerce_arguments(const gql_schema *s, const char *owner, const gql_input_value *defs,
                           size_t ndefs, const gql_argument *args, size_t nargs,
-                          const gql_loc *node_loc, const gql_val *vars, gql_arena *a,
-                          gql_val *out, const char **err, gql_loc *err_loc)
+                          const gql_loc *node_loc, const gql_val *vars, gql_arena *a, gql_val *out,
+                          const char **err, gql_loc *err_loc)
 {
     (void)s;
     memset(out, 0, sizeof *out);
@@ -1099,9 +1103,9 @@ bool gql_coerce_arguments(const gql_schema *s, const char *owner, const gql_inpu
         gql_val *dst = &out->u.obj.vals[out->u.obj.n];
         bool use_default = !node;
         if (!node && gql_is_required_input(d)) {
-            *err = gql_arena_printf(a,
-                                    "Argument \"%s(%s:)\" of required type \"%s\" was not provided.",
-                                    owner, d->name, gql_type_str(a, d->type));
+            *err = gql_arena_printf(
+                a, "Argument \"%s(%s:)\" of required type \"%s\" was not provided.", owner, d->name,
+                gql_type_str(a, d->type));
             *err_loc = node_loc ? *node_loc : (gql_loc){0, 0, 0};
             return false;
         }
@@ -1109,11 +1113,14 @@ bool gql_coerce_arguments(const gql_schema *s, const char *owner, const gql_inpu
             !variable(vars, node->value->u.name) && !gql_is_required_input(d))
             use_default = true;
         if (use_default) {
-            if (d->default_value && gql_coerce_literal(d->default_value, d->type, NULL, a, dst))
+            if (d->default_value && gql_coerce_literal(d->default_value, d->type, NULL, a, dst)) {
+                dst->defaulted = true;
                 out->u.obj.keys[out->u.obj.n++] = d->name;
+            }
             continue;
         }
         if (coerce_literal(NULL, node->value, d->type, vars, NULL, a, dst)) {
+            dst->defaulted = false;
             out->u.obj.keys[out->u.obj.n++] = d->name;
             continue;
         }
@@ -1121,9 +1128,9 @@ bool gql_coerce_arguments(const gql_schema *s, const char *owner, const gql_inpu
         rep.prefix = gql_arena_printf(a, "Argument \"%s(%s:)\" has invalid value", owner, d->name);
         coerce_literal(&rep, node->value, d->type, vars ? vars : &(gql_val){.kind = GQL_VAL_OBJECT},
                        NULL, a, dst);
-        *err = rep.first ? rep.first
-                         : gql_arena_printf(a, "Argument \"%s(%s:)\" has invalid value.", owner,
-                                            d->name);
+        *err = rep.first
+                   ? rep.first
+                   : gql_arena_printf(a, "Argument \"%s(%s:)\" has invalid value.", owner, d->name);
         *err_loc = rep.first ? rep.first_loc : node->value->loc;
         return false;
     }

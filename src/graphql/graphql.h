@@ -54,6 +54,9 @@ typedef enum gql_val_kind {
 typedef struct gql_val gql_val;
 struct gql_val {
     gql_val_kind kind;
+    /* Set on a member of a coerced argument map or input object that the
+     * request left out and the schema's default value filled in. */
+    bool defaulted;
     union {
         int64_t i;
         double f;
@@ -76,12 +79,15 @@ struct gql_val {
 
 /* Member of an object value by key, NULL when absent. */
 const gql_val *gql_val_get(const gql_val *obj, const char *key);
+/* Whether the request gave `key` (as a value, a variable or null) rather
+ * than leaving it out: false for an absent member and for one the schema's
+ * default filled in (`updateVm(vm: {memory: 256})` vs. the default 256). */
+bool gql_val_given(const gql_val *obj, const char *key);
 /* Write a value as JSON (enums as strings, floats as JavaScript prints them). */
 void gql_val_write_json(const gql_val *v, gql_buf *out);
 /* Convert parsed JSON text into a value (objects keep key order). Returns
  * false with *err set (arena string) on malformed JSON. */
-bool gql_val_parse_json(gql_arena *a, const char *json, size_t len, gql_val *out,
-                        const char **err);
+bool gql_val_parse_json(gql_arena *a, const char *json, size_t len, gql_val *out, const char **err);
 
 /* --------------------------------------------------------------- resolvers */
 
@@ -139,12 +145,12 @@ struct gql_info {
     const gql_field *field;
     const gql_type *return_type;
     const char *field_name;
-    const char *response_key;    /* alias or field name */
-    const gql_selection *node;   /* first field node of the merged set */
-    void *field_data;            /* data given to gql_schema_bind() */
-    void *context;               /* gql_request.context */
-    void *root_value;            /* gql_request.root_value */
-    gql_arena *arena;            /* request arena: allocate results here */
+    const char *response_key;  /* alias or field name */
+    const gql_selection *node; /* first field node of the merged set */
+    void *field_data;          /* data given to gql_schema_bind() */
+    void *context;             /* gql_request.context */
+    void *root_value;          /* gql_request.root_value */
+    gql_arena *arena;          /* request arena: allocate results here */
     gql_exec *exec;
 };
 
@@ -163,8 +169,7 @@ typedef struct gql_scalar_ops {
     /* Coerce an input (from a variable or a literal) to the internal value. */
     bool (*parse)(const gql_val *in, gql_val *out, gql_arena *a, const char **err, void *data);
     /* Turn a resolver's result into the value to write. */
-    bool (*serialize)(const gql_rv *in, gql_val *out, gql_arena *a, const char **err,
-                      void *data);
+    bool (*serialize)(const gql_rv *in, gql_val *out, gql_arena *a, const char **err, void *data);
     void *data;
 } gql_scalar_ops;
 
@@ -189,7 +194,7 @@ static inline gql_rv gql_rv_bool(bool b)
     gql_rv r = {.kind = GQL_RV_BOOLEAN, .u.b = b};
     return r;
 }
-gql_rv gql_rv_str(const char *s);          /* NULL gives null; not copied */
+gql_rv gql_rv_str(const char *s); /* NULL gives null; not copied */
 gql_rv gql_rv_strn(const char *s, size_t n);
 gql_rv gql_rv_object(void *ptr, const char *typename);
 gql_rv gql_rv_error(gql_info *info, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -222,11 +227,11 @@ char *gql_schema_print(const gql_schema *s);
 typedef struct gql_limits {
     size_t max_document_bytes;
     size_t max_tokens;
-    size_t max_depth;       /* nesting of selection sets, fragments expanded */
-    size_t max_fields;      /* field selections per operation, fragments expanded */
-    size_t max_aliases;     /* aliased fields per operation */
-    size_t max_list_items;  /* items in one list result (a field error past it) */
-    size_t max_errors;      /* errors reported per response */
+    size_t max_depth;      /* nesting of selection sets, fragments expanded */
+    size_t max_fields;     /* field selections per operation, fragments expanded */
+    size_t max_aliases;    /* aliased fields per operation */
+    size_t max_list_items; /* items in one list result (a field error past it) */
+    size_t max_errors;     /* errors reported per response */
 } gql_limits;
 
 /* Defaults suitable for a public server. */
@@ -254,9 +259,9 @@ typedef enum gql_stage {
 } gql_stage;
 
 typedef struct gql_result {
-    gql_buf body;        /* the response: {"errors":[...],"data":...} (caller frees) */
+    gql_buf body; /* the response: {"errors":[...],"data":...} (caller frees) */
     gql_stage stage;
-    bool data_null;      /* "data" present and null */
+    bool data_null; /* "data" present and null */
     size_t nerrors;
     gql_operation_type op_type; /* of the executed/selected operation */
 } gql_result;

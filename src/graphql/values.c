@@ -16,6 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool gql_val_given(const gql_val *obj, const char *key)
+{
+    const gql_val *v = gql_val_get(obj, key);
+    return v && !v->defaulted;
+}
+
 const gql_val *gql_val_get(const gql_val *obj, const char *key)
 {
     if (!obj || obj->kind != GQL_VAL_OBJECT)
@@ -190,8 +196,7 @@ static char *widen_big_integers(const char *json, size_t len, size_t *out_len)
     return gql_buf_steal(&b, out_len);
 }
 
-bool gql_val_parse_json(gql_arena *a, const char *json, size_t len, gql_val *out,
-                        const char **err)
+bool gql_val_parse_json(gql_arena *a, const char *json, size_t len, gql_val *out, const char **err)
 {
     json_error_t jerr;
     json_t *j = json_loadb(json, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
@@ -205,8 +210,8 @@ bool gql_val_parse_json(gql_arena *a, const char *json, size_t len, gql_val *out
     }
     if (!j) {
         if (err)
-            *err = gql_arena_printf(a, "%s at line %d, column %d", jerr.text, jerr.line,
-                                    jerr.column);
+            *err =
+                gql_arena_printf(a, "%s at line %d, column %d", jerr.text, jerr.line, jerr.column);
         memset(out, 0, sizeof *out);
         return false;
     }

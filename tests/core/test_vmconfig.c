@@ -179,4 +179,102 @@ TEST(the_seed_of_a_configured_vm_holds_keys_hostname_packages_and_user_script)
     env_free(&e);
 }
 
+/* ---- updateVm ------------------------------------------------------------ */
+
+TEST(update_vm_changes_only_what_the_caller_gives)
+{
+    env e;
+    env_init(&e);
+    free(
+        gq(&e, e.alice,
+           "mutation{createVm(vm:{name:\"web\",base:\"debian-12.qcow2\",vcpu:2,memory:512}){id}}"));
+    char *r = gq(&e, e.alice,
+                 "mutation{updateVm(vm:{id:\"1\",name:\"web2\",base:\"\"}){name vcpu memory}}");
+    CHECK_STR(r, "{\"data\":{\"updateVm\":{\"name\":\"web2\",\"vcpu\":2,\"memory\":512}}}");
+    free(r);
+    /* Given, even with the default's value, it changes. */
+    r = gq(&e, e.alice,
+           "mutation{updateVm(vm:{id:\"1\",name:\"web2\",base:\"\",memory:256}){vcpu memory}}");
+    CHECK_STR(r, "{\"data\":{\"updateVm\":{\"vcpu\":2,\"memory\":256}}}");
+    free(r);
+    env_free(&e);
+}
+
+TEST(update_vm_config_is_pending_until_the_seed_is_rebuilt)
+{
+    env e;
+    env_init(&e);
+    free(gq(
+        &e, e.alice,
+        "mutation{createVm(vm:{name:\"web\",base:\"debian-12.qcow2\",config:{user:\"pi\"}}){id}}"));
+    char *r = gq(&e, e.alice, "{getVm(id:\"1\"){pendingChanges}}");
+    CHECK_STR(r, "{\"data\":{\"getVm\":{\"pendingChanges\":[]}}}");
+    free(r);
+    r = gq(&e, e.alice,
+           "mutation{updateVm(vm:{id:\"1\",name:\"web\",base:\"\",config:{hostname:\"edge-9\","
+           "sshKeys:[\"" ED25519 "\"]}}){configUser hostname sshKeys pendingChanges}}");
+    CHECK_STR(r, "{\"data\":{\"updateVm\":{\"configUser\":\"pi\",\"hostname\":\"edge-9\","
+                 "\"sshKeys\":[\"" ED25519 "\"],\"pendingChanges\":[\"config\"]}}}");
+    free(r);
+    /* The test host cannot upload a seed: it stays pending after a boot. */
+    free(gq(&e, e.alice, "mutation{powerON(vmID:\"1\"){state}}"));
+    r = gq(&e, e.alice, "{getVm(id:\"1\"){pendingChanges}}");
+    CHECK_STR(r, "{\"data\":{\"getVm\":{\"pendingChanges\":[\"config\"]}}}");
+    free(r);
+    /* A rebuild clears it, unless another change came in meanwhile. */
+    store_vm vm;
+    CHECK_INT(store_vm_get(core_store(e.c), 1, 0, &vm), STORE_OK);
+    CHECK(vm.seed_stale > 0);
+    free(gq(&e, e.alice,
+            "mutation{updateVm(vm:{id:\"1\",name:\"web\",base:\"\",config:{packages:[\"jq\"]}})"
+            "{id}}"));
+    CHECK_INT(store_vm_seed_built(core_store(e.c), 1, vm.seed_stale), STORE_OK);
+    store_vm now;
+    CHECK_INT(store_vm_get(core_store(e.c), 1, 0, &now), STORE_OK);
+    CHECK(now.seed_stale > 0);
+    CHECK_STR(now.cfg_packages, "jq");
+    CHECK_STR(now.cfg_hostname, "edge-9");
+    CHECK_INT(store_vm_seed_built(core_store(e.c), 1, now.seed_stale), STORE_OK);
+    store_vm_clear(&now);
+    CHECK_INT(store_vm_get(core_store(e.c), 1, 0, &now), STORE_OK);
+    CHECK_INT(now.seed_stale, 0);
+    store_vm_clear(&now);
+    store_vm_clear(&vm);
+    /* A size-only update leaves the settings as they are. */
+    r = gq(&e, e.alice,
+           "mutation{updateVm(vm:{id:\"1\",name:\"web\",base:\"\",vcpu:1}){hostname "
+           "pendingChanges}}");
+    CHECK_CONTAINS(r, "\"hostname\":\"edge-9\"");
+    CHECK(!strstr(r, "config"));
+    free(r);
+    env_free(&e);
+}
+
+TEST(update_vm_with_bad_config_changes_nothing)
+{
+    env e;
+    env_init(&e);
+    free(gq(&e, e.alice, "mutation{createVm(vm:{name:\"web\",base:\"debian-12.qcow2\"}){id}}"));
+    char *r = gq(&e, e.alice,
+                 "mutation{updateVm(vm:{id:\"1\",name:\"web2\",base:\"\",vcpu:2,config:{"
+                 "hostname:\"bad_host\"}}){id}}");
+    CHECK_CONTAINS(r, "config.hostname");
+    CHECK_CONTAINS(r, "BAD_USER_INPUT");
+    free(r);
+    r = gq(&e, e.alice, "{getVm(id:\"1\"){name vcpu hostname pendingChanges}}");
+    CHECK_STR(r, "{\"data\":{\"getVm\":{\"name\":\"web\",\"vcpu\":1,\"hostname\":\"web\","
+                 "\"pendingChanges\":[]}}}");
+    free(r);
+    r = gq(&e, e.alice,
+           "mutation{updateVm(vm:{id:\"1\",name:\"web\",base:\"\",firmware:UEFI}){id}}");
+    CHECK_CONTAINS(r, "the firmware of a VM cannot change");
+    free(r);
+    r = gq(&e, e.alice,
+           "mutation{updateVm(vm:{id:\"1\",name:\"web\",base:\"\",config:{sshKeys:[\"" ED25519
+           "\"]}}){id}}");
+    CHECK_CONTAINS(r, "config.sshKeys need config.user");
+    free(r);
+    env_free(&e);
+}
+
 TEST_MAIN()

@@ -120,6 +120,39 @@ describe('firmware', () => {
   });
 });
 
+describe('updateVm', () => {
+  const UPDATE = 'mutation($vm:VmInput!){updateVm(vm:$vm){name vcpu memory hostname sshKeys configUser pendingChanges}}';
+
+  it('changes only what the caller gives: omitted vcpu and memory keep their values', async () => {
+    const vm = (await h.ok(d, CREATE, { vm: { name: 'upd-size', base: 'debian-12.qcow2', vcpu: 2, memory: 512 } }, alice.token)).createVm;
+    let u = (await h.ok(d, UPDATE, { vm: { id: vm.id, name: 'upd-size2', base: '' } }, alice.token)).updateVm;
+    assert.deepEqual([u.name, u.vcpu, u.memory], ['upd-size2', 2, 512]);
+    u = (await h.ok(d, UPDATE, { vm: { id: vm.id, name: 'upd-size2', base: '', memory: 256 } }, alice.token)).updateVm;
+    assert.deepEqual([u.vcpu, u.memory], [2, 256]);
+  });
+
+  it('a config change is reported as pending until the next seed rebuild', async () => {
+    const vm = (await h.ok(d, CREATE, { vm: { name: 'upd-cfg', base: 'debian-12.qcow2', config: { user: 'carol' } } }, alice.token)).createVm;
+    const u = (await h.ok(d, UPDATE, { vm: { id: vm.id, name: 'upd-cfg', base: '', config: { hostname: 'edge-2', sshKeys: [ED25519], userData: '#!/bin/sh\necho upd-marker-7a1\n' } } }, alice.token)).updateVm;
+    assert.equal(u.hostname, 'edge-2');
+    assert.equal(u.configUser, 'carol');
+    assert.deepEqual(u.sshKeys, [ED25519]);
+    assert.deepEqual(u.pendingChanges, ['config']);
+    assert.ok(!d.stderr.includes('upd-marker-7a1'));
+  });
+
+  it('a bad config, or a firmware change, is refused and changes nothing', async () => {
+    const vm = (await h.ok(d, CREATE, { vm: { name: 'upd-bad', base: 'debian-12.qcow2' } }, alice.token)).createVm;
+    let r = await h.fails(d, UPDATE, { vm: { id: vm.id, name: 'upd-bad2', base: '', vcpu: 2, config: { userData: 'garbage' } } }, alice.token);
+    assert.equal(code(r), 'BAD_USER_INPUT');
+    assert.ok(r.errors[0].message.includes('config.userData'), r.errors[0].message);
+    r = await h.fails(d, UPDATE, { vm: { id: vm.id, name: 'upd-bad', base: '', firmware: 'UEFI' } }, alice.token);
+    assert.equal(code(r), 'BAD_USER_INPUT');
+    const g = (await h.ok(d, `{ getVm(id: "${vm.id}") { name vcpu pendingChanges firmware } }`, null, alice.token)).getVm;
+    assert.deepEqual(g, { name: 'upd-bad', vcpu: 1, pendingChanges: [], firmware: 'BIOS' });
+  });
+});
+
 describe('pauseVM and resumeVM', () => {
   it('pause on a stopped VM is a CONFLICT; a running VM pauses and resumes', async () => {
     const vm = await h.makeVm(d, alice.token, 'pausable');

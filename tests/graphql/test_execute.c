@@ -48,6 +48,7 @@ static const char *sdl =
     "  wrongType: Node\n"
     "  info(x: Int): String\n"
     "  half(e: Even): Int\n"
+    "  given(o: Filter, d: Int = 5): String\n"
     "}\n"
     "type Mutation { inc(by: Int = 1): Int }\n"
     "type Subscription { ticks: Int }\n";
@@ -84,6 +85,16 @@ static gql_rv r_echo(void *p, const gql_val *args, gql_info *info)
     char *s = gql_arena_strdup(info->arena, gql_buf_cstr(&b));
     gql_buf_free(&b);
     return gql_rv_str(s);
+}
+
+/* Which arguments and input fields the request gave (not defaults). */
+static gql_rv r_given(void *p, const gql_val *args, gql_info *info)
+{
+    const gql_val *o = gql_val_get(args, "o");
+    return gql_rv_str(gql_arena_printf(
+        info->arena, "o:%d o.color:%d o.limit:%d d:%d", gql_val_given(args, "o"),
+        o && o->kind == GQL_VAL_OBJECT && gql_val_given(o, "color"),
+        o && o->kind == GQL_VAL_OBJECT && gql_val_given(o, "limit"), gql_val_given(args, "d")));
 }
 
 static gql_rv user_rv(int i)
@@ -290,15 +301,14 @@ static gql_rv r_info(void *p, const gql_val *args, gql_info *info)
         info->arena, "%s.%s as %s: %s, parent=%s root=%s ctx=%s data=%s node=%u:%u",
         info->parent_type->name, info->field_name, info->response_key,
         gql_type_str(info->arena, info->return_type), (const char *)p,
-        (const char *)info->root_value, (const char *)info->context,
-        (const char *)info->field_data, info->node->loc.line, info->node->loc.column));
+        (const char *)info->root_value, (const char *)info->context, (const char *)info->field_data,
+        info->node->loc.line, info->node->loc.column));
 }
 static gql_rv r_half(void *p, const gql_val *args, gql_info *info)
 {
     return gql_rv_int(gql_val_get(args, "e")->u.i);
 }
-static bool parse_even(const gql_val *in, gql_val *out, gql_arena *a, const char **err,
-                       void *data)
+static bool parse_even(const gql_val *in, gql_val *out, gql_arena *a, const char **err, void *data)
 {
     if (in->kind != GQL_VAL_INT || in->u.i % 2) {
         *err = "Even cannot represent an odd or non-integer value";
@@ -325,24 +335,41 @@ static gql_schema *schema(void)
         const char *type, *field;
         gql_resolve_fn fn;
     } binds[] = {
-        {"Query", "hello", r_hello},       {"Query", "echo", r_echo},
-        {"Query", "user", r_user},         {"Query", "users", r_users},
-        {"Query", "node", r_node},         {"Query", "things", r_things},
-        {"Query", "lazy", r_lazy},         {"Query", "missing", r_null},
-        {"Query", "fail", r_fail},         {"Query", "failExt", r_fail_ext},
-        {"Query", "int", r_int},           {"Query", "str", r_str},
-        {"Query", "color", r_color},       {"Query", "items", r_items},
+        {"Query", "hello", r_hello},
+        {"Query", "echo", r_echo},
+        {"Query", "given", r_given},
+        {"Query", "user", r_user},
+        {"Query", "users", r_users},
+        {"Query", "node", r_node},
+        {"Query", "things", r_things},
+        {"Query", "lazy", r_lazy},
+        {"Query", "missing", r_null},
+        {"Query", "fail", r_fail},
+        {"Query", "failExt", r_fail_ext},
+        {"Query", "int", r_int},
+        {"Query", "str", r_str},
+        {"Query", "color", r_color},
+        {"Query", "items", r_items},
         {"Query", "nullableItems", r_nullable_items},
-        {"Query", "notList", r_not_list},  {"Query", "nested", r_nested},
-        {"Query", "count", r_count},       {"Query", "even", r_even},
-        {"Query", "noType", r_untyped},    {"Query", "badType", r_bad_type},
+        {"Query", "notList", r_not_list},
+        {"Query", "nested", r_nested},
+        {"Query", "count", r_count},
+        {"Query", "even", r_even},
+        {"Query", "noType", r_untyped},
+        {"Query", "badType", r_bad_type},
         {"Query", "wrongType", r_wrong_type},
-        {"Nested", "a", r_nested_a},       {"Nested", "b", r_nested_b},
-        {"Nested", "c", r_null},           {"User", "id", r_user_id},
-        {"User", "name", r_user_name},     {"User", "email", r_user_email},
-        {"User", "best", r_user_best},     {"User", "friends", r_user_friends},
-        {"Bot", "id", r_bot_id},           {"Bot", "model", r_bot_model},
-        {"Mutation", "inc", r_inc},        {"Subscription", "ticks", r_count},
+        {"Nested", "a", r_nested_a},
+        {"Nested", "b", r_nested_b},
+        {"Nested", "c", r_null},
+        {"User", "id", r_user_id},
+        {"User", "name", r_user_name},
+        {"User", "email", r_user_email},
+        {"User", "best", r_user_best},
+        {"User", "friends", r_user_friends},
+        {"Bot", "id", r_bot_id},
+        {"Bot", "model", r_bot_model},
+        {"Mutation", "inc", r_inc},
+        {"Subscription", "ticks", r_count},
     };
     for (size_t i = 0; i < sizeof binds / sizeof binds[0]; i++)
         if (gql_schema_bind(s, binds[i].type, binds[i].field, binds[i].fn, NULL) != 0)
@@ -397,6 +424,21 @@ static const char *run_ctx(const char *query, void *root, void *ctx)
 }
 
 /* --------------------------------------------------------------- basics */
+
+TEST(defaults_filled_in_are_told_apart_from_given_values)
+{
+    CHECK_STR(run_op("{ given }", NULL, NULL, NULL),
+              "{\"data\":{\"given\":\"o:0 o.color:0 o.limit:0 d:0\"}}");
+    CHECK_STR(run_op("{ given(o: {limit: 2}, d: 5) }", NULL, NULL, NULL),
+              "{\"data\":{\"given\":\"o:1 o.color:0 o.limit:1 d:1\"}}");
+    CHECK_STR(run_op("{ given(o: {limit: 2, color: RED}) }", NULL, NULL, NULL),
+              "{\"data\":{\"given\":\"o:1 o.color:1 o.limit:1 d:0\"}}");
+    CHECK_STR(run_op("query($o: Filter) { given(o: $o) }", "{\"o\":{\"limit\":1}}", NULL, NULL),
+              "{\"data\":{\"given\":\"o:1 o.color:0 o.limit:1 d:0\"}}");
+    CHECK_STR(run_op("query($o: Filter) { given(o: $o) }",
+                     "{\"o\":{\"limit\":1,\"color\":\"RED\"}}", NULL, NULL),
+              "{\"data\":{\"given\":\"o:1 o.color:1 o.limit:1 d:0\"}}");
+}
 
 TEST(executes_a_query_and_writes_data)
 {
@@ -501,19 +543,17 @@ TEST(skip_and_include_with_variables_on_fragments)
 {
     const char *q = "query($s: Boolean!, $i: Boolean!) { ...F @skip(if: $s) "
                     "... on Query @include(if: $i) { b: hello } } fragment F on Query { a: hello }";
-    CHECK_STR(run_op(q, "{\"s\":true,\"i\":true}", NULL, NULL),
-              "{\"data\":{\"b\":\"world\"}}");
-    CHECK_STR(run_op(q, "{\"s\":false,\"i\":false}", NULL, NULL),
-              "{\"data\":{\"a\":\"world\"}}");
+    CHECK_STR(run_op(q, "{\"s\":true,\"i\":true}", NULL, NULL), "{\"data\":{\"b\":\"world\"}}");
+    CHECK_STR(run_op(q, "{\"s\":false,\"i\":false}", NULL, NULL), "{\"data\":{\"a\":\"world\"}}");
 }
 
 TEST(null_variable_in_skip_at_the_root_nulls_data_with_an_error)
 {
-    CHECK_STR(run_op("query($s: Boolean = true) { hello @skip(if: $s) }", "{\"s\":null}", NULL,
-                     NULL),
-              "{\"errors\":[{\"message\":\"Argument \\\"@skip(if:)\\\" has invalid value: "
-              "Expected variable \\\"$s\\\" provided to non-null type \\\"Boolean!\\\" not "
-              "to be null.\",\"locations\":[{\"line\":1,\"column\":45}]}],\"data\":null}");
+    CHECK_STR(
+        run_op("query($s: Boolean = true) { hello @skip(if: $s) }", "{\"s\":null}", NULL, NULL),
+        "{\"errors\":[{\"message\":\"Argument \\\"@skip(if:)\\\" has invalid value: "
+        "Expected variable \\\"$s\\\" provided to non-null type \\\"Boolean!\\\" not "
+        "to be null.\",\"locations\":[{\"line\":1,\"column\":45}]}],\"data\":null}");
 }
 
 TEST(null_variable_in_include_below_the_root_is_an_error_of_the_parent_field)
@@ -602,8 +642,9 @@ TEST(parse_errors_are_request_errors_without_data)
 
 TEST(validation_errors_are_request_errors_without_data)
 {
-    CHECK_STR(run("{ zzzzzz }"), "{\"errors\":[{\"message\":\"Cannot query field \\\"zzzzzz\\\" on "
-                               "type \\\"Query\\\".\",\"locations\":[{\"line\":1,\"column\":3}]}]}");
+    CHECK_STR(run("{ zzzzzz }"),
+              "{\"errors\":[{\"message\":\"Cannot query field \\\"zzzzzz\\\" on "
+              "type \\\"Query\\\".\",\"locations\":[{\"line\":1,\"column\":3}]}]}");
     CHECK_INT(last.stage, GQL_STAGE_VALIDATE);
 }
 
@@ -689,22 +730,22 @@ TEST(missing_required_variable_is_a_request_error)
 
 TEST(one_of_variable_with_two_fields_is_rejected)
 {
-    CHECK_STR(run_op("query($p: Pick) { echo(p: $p) }", "{\"p\":{\"a\":1,\"b\":\"x\"}}", NULL,
-                     NULL),
-              "{\"errors\":[{\"message\":\"Variable \\\"$p\\\" has invalid value: Within OneOf "
-              "Input Object type \\\"Pick\\\", exactly one field must be specified, and the "
-              "value for that field must be non-null.\",\"locations\":[{\"line\":1,"
-              "\"column\":7}]}]}");
+    CHECK_STR(
+        run_op("query($p: Pick) { echo(p: $p) }", "{\"p\":{\"a\":1,\"b\":\"x\"}}", NULL, NULL),
+        "{\"errors\":[{\"message\":\"Variable \\\"$p\\\" has invalid value: Within OneOf "
+        "Input Object type \\\"Pick\\\", exactly one field must be specified, and the "
+        "value for that field must be non-null.\",\"locations\":[{\"line\":1,"
+        "\"column\":7}]}]}");
 }
 
 TEST(null_variable_in_non_null_argument_is_a_field_error)
 {
-    CHECK_STR(run_op("query($id: ID = \"1\") { user(id: $id) { id } }", "{\"id\":null}", NULL,
-                     NULL),
-              "{\"errors\":[{\"message\":\"Argument \\\"Query.user(id:)\\\" has invalid value: "
-              "Expected variable \\\"$id\\\" provided to non-null type \\\"ID!\\\" not to be "
-              "null.\",\"locations\":[{\"line\":1,\"column\":33}],\"path\":[\"user\"]}],"
-              "\"data\":{\"user\":null}}");
+    CHECK_STR(
+        run_op("query($id: ID = \"1\") { user(id: $id) { id } }", "{\"id\":null}", NULL, NULL),
+        "{\"errors\":[{\"message\":\"Argument \\\"Query.user(id:)\\\" has invalid value: "
+        "Expected variable \\\"$id\\\" provided to non-null type \\\"ID!\\\" not to be "
+        "null.\",\"locations\":[{\"line\":1,\"column\":33}],\"path\":[\"user\"]}],"
+        "\"data\":{\"user\":null}}");
 }
 
 /* ---------------------------------------------------------- field errors */
