@@ -523,6 +523,38 @@ static void free_secret(char *s)
     }
 }
 
+/* Reads a whole text file (at most `max` bytes) into malloc'd text; NULL
+ * after printing why. */
+static char *read_text_file(const char *path, size_t max)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fail("cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = malloc(max + 1);
+    size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
+    bool err = ferror(f);
+    fclose(f);
+    if (!buf || err) {
+        free(buf);
+        fail("cannot read %s", path);
+        return NULL;
+    }
+    if (n > max) {
+        free(buf);
+        fail("%s is larger than %zu bytes", path, max);
+        return NULL;
+    }
+    if (memchr(buf, '\0', n)) {
+        free(buf);
+        fail("%s is not a text file", path);
+        return NULL;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
 static bool all_digits(const char *s)
 {
     if (!*s)
@@ -747,7 +779,7 @@ static const column vm_cols[] = {
 
 #define VM_FIELDS                                                                               \
     "id name state ip vcpu memory base uuid createdAt configUser pendingChanges owner{id name} " \
-    "dev{id vendorId productId info} things{id name state}"
+    "dev{id vendorId productId info} things{id name state} hostname sshKeys firmware"
 
 static int cmd_vm_list(ctl *c, args *a)
 {
@@ -773,9 +805,28 @@ static int show_vm(ctl *c, const char *id)
     if (c->json) {
         print_json(vm);
     } else {
-        static const column more[] = {{"UUID", "uuid"}, {"CREATED", "createdAt"}, {"GUEST USER", "configUser"}};
+        static const column more[] = {{"UUID", "uuid"},
+                                      {"CREATED", "createdAt"},
+                                      {"GUEST USER", "configUser"},
+                                      {"HOSTNAME", "hostname"},
+                                      {"FIRMWARE", "firmware"}};
         print_fields(vm, vm_cols, 8);
-        print_fields(vm, more, 3);
+        print_fields(vm, more, 5);
+        /* Only the type and comment of each key: the base64 says nothing. */
+        printf("%-14s ", "SSH KEYS");
+        size_t i;
+        json_t *k;
+        int n = 0;
+        json_array_foreach(json_object_get(vm, "sshKeys"), i, k) {
+            const char *key = json_string_value(k);
+            if (!key)
+                continue;
+            const char *sp = strchr(key, ' ');
+            const char *comment = sp ? strchr(sp + 1, ' ') : NULL;
+            printf("%s%.*s%s", n++ ? ", " : "", (int)(sp ? sp - key : (long)strlen(key)), key,
+                   comment ? comment : "");
+        }
+        puts(n ? "" : "none");
         print_names("PENDING", json_object_get(vm, "pendingChanges"), "");
         print_names("DEVICES", json_object_get(vm, "dev"), "id");
         print_names("THINGS", json_object_get(vm, "things"), "name");
@@ -794,6 +845,76 @@ static int cmd_vm_show(ctl *c, args *a)
     return rc;
 }
 
+/* Adds `s`'s words (split at commas and white space) to array `arr`. */
+static void add_words(json_t *arr, const char *s)
+{
+    while (*s) {
+        size_t skip = strspn(s, ", \t\n");
+        s += skip;
+        size_t n = strcspn(s, ", \t\n");
+        if (n)
+            json_array_append_new(arr, json_stringn(s, n));
+        s += n;
+    }
+}
+
+/* The cloud-init options of vm create into ConfigInput `cfg`: --user,
+ * --password-file, --ssh-key-file (authorized_keys lines; blank lines and
+ * # comments skipped), --hostname, --packages, --user-data-file. */
+static int vm_config_opts(const args *a, json_t *cfg)
+{
+    const char *user = arg_opt(a, "user");
+    if (user)
+        json_object_set_new(cfg, "user", json_string(user));
+    const char *pwfile = arg_opt(a, "password-file");
+    if (pwfile) {
+        char *pw = read_secret("guest password", pwfile);
+        if (!pw)
+            return EXIT_API;
+        json_object_set_new(cfg, "password", json_string(pw));
+        free_secret(pw);
+    }
+    const char *keyfile = arg_opt(a, "ssh-key-file");
+    if (keyfile) {
+        char *text = read_text_file(keyfile, 1 << 20);
+        if (!text)
+            return EXIT_API;
+        json_t *keys = json_array();
+        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+            chomp(line);
+            line += strspn(line, " \t");
+            if (*line && *line != '#')
+                json_array_append_new(keys, json_string(line));
+        }
+        free(text);
+        if (!json_array_size(keys)) {
+            json_decref(keys);
+            return fail("%s has no SSH public key", keyfile);
+        }
+        json_object_set_new(cfg, "sshKeys", keys);
+    }
+    const char *host = arg_opt(a, "hostname");
+    if (host)
+        json_object_set_new(cfg, "hostname", json_string(host));
+    const char *pkgs = arg_opt(a, "packages");
+    if (pkgs) {
+        json_t *list = json_array();
+        add_words(list, pkgs);
+        json_object_set_new(cfg, "packages", list);
+    }
+    const char *udfile = arg_opt(a, "user-data-file");
+    if (udfile) {
+        /* The API takes at most 16 KiB; a little more is read so that it
+         * is the API's message that says so. */
+        char *ud = read_text_file(udfile, 64 * 1024);
+        if (!ud)
+            return EXIT_API;
+        json_object_set_new(cfg, "userData", json_string(ud));
+        free(ud);
+    }
+    return 0;
+}
+
 static int cmd_vm_create(ctl *c, args *a)
 {
     const char *image = arg_opt(a, "image");
@@ -808,24 +929,24 @@ static int cmd_vm_create(ctl *c, args *a)
         return rc;
     json_t *vm = json_pack("{s:s, s:s, s:I, s:I}", "name", a->pos[0], "base", image, "vcpu",
                            (json_int_t)vcpu, "memory", (json_int_t)mem);
-    const char *user = arg_opt(a, "user");
-    const char *pwfile = arg_opt(a, "password-file");
-    if (user || pwfile) {
-        json_t *cfg = json_object();
-        if (user)
-            json_object_set_new(cfg, "user", json_string(user));
-        if (pwfile) {
-            char *pw = read_secret("guest password", pwfile);
-            if (!pw) {
-                json_decref(cfg);
-                json_decref(vm);
-                return EXIT_API;
-            }
-            json_object_set_new(cfg, "password", json_string(pw));
-            free_secret(pw);
+    const char *fw = arg_opt(a, "firmware");
+    if (fw) {
+        if (strcasecmp(fw, "bios") && strcasecmp(fw, "uefi")) {
+            json_decref(vm);
+            return fail("--firmware: bios or uefi, not %s", fw);
         }
-        json_object_set_new(vm, "config", cfg);
+        json_object_set_new(vm, "firmware", json_string(strcasecmp(fw, "uefi") ? "BIOS" : "UEFI"));
     }
+    json_t *cfg = json_object();
+    if ((rc = vm_config_opts(a, cfg))) {
+        json_decref(cfg);
+        json_decref(vm);
+        return rc;
+    }
+    if (json_object_size(cfg))
+        json_object_set_new(vm, "config", cfg);
+    else
+        json_decref(cfg);
     json_t *resp = NULL, *data = NULL;
     rc = gql(c, "mutation($vm:VmInput!){createVm(vm:$vm){" VM_FIELDS "}}",
              json_pack("{s:o}", "vm", vm), &resp, &data);
@@ -866,6 +987,16 @@ static int cmd_vm_stop(ctl *c, args *a)
 static int cmd_vm_force_off(ctl *c, args *a)
 {
     return vm_action(c, a, "mutation($id:ID!){forceOFF(vmID:$id)}", "is off");
+}
+
+static int cmd_vm_pause(ctl *c, args *a)
+{
+    return vm_action(c, a, "mutation($id:ID!){pauseVM(vmID:$id){id}}", "is paused");
+}
+
+static int cmd_vm_resume(ctl *c, args *a)
+{
+    return vm_action(c, a, "mutation($id:ID!){resumeVM(vmID:$id){id}}", "is running");
 }
 
 static int cmd_vm_destroy(ctl *c, args *a)
@@ -1360,13 +1491,22 @@ static const command commands[] = {
     {"logout", NULL, cmd_logout, 0, 0, "", "logout", "Revokes the stored API token and removes the credentials file."},
     {"vm", "list", cmd_vm_list, 0, 0, "json", "vm list [--json]", "Lists your VMs (admins: every VM)."},
     {"vm", "show", cmd_vm_show, 1, 1, "json", "vm show VM [--json]", "Shows one VM (VM: its ID or name)."},
-    {"vm", "create", cmd_vm_create, 1, 1, "image= vcpu= memory= user= password-file= json",
-     "vm create NAME --image IMAGE [--vcpu N] [--memory MIB] [--user USER] [--password-file FILE] [--json]",
+    {"vm", "create", cmd_vm_create, 1, 1,
+     "image= vcpu= memory= user= password-file= ssh-key-file= hostname= packages= user-data-file= "
+     "firmware= json",
+     "vm create NAME --image IMAGE [--vcpu N] [--memory MIB] [--user USER] [--password-file FILE]\n"
+     "              [--ssh-key-file FILE] [--hostname NAME] [--packages LIST] [--user-data-file FILE]\n"
+     "              [--firmware bios|uefi] [--json]",
      "Creates a VM from a base image (see `image list`); it ends powered off.\n"
-     "--user/--password-file set the guest account cloud-init creates."},
+     "--user/--password-file set the guest account cloud-init creates; --ssh-key-file\n"
+     "authorizes the keys of an authorized_keys file for it; --packages is a list of\n"
+     "Debian packages (commas or spaces); --user-data-file adds a #! script or a\n"
+     "#cloud-config document of your own."},
     {"vm", "start", cmd_vm_start, 1, 1, "", "vm start VM", "Powers the VM on."},
     {"vm", "stop", cmd_vm_stop, 1, 1, "", "vm stop VM", "Asks the guest to shut down (ACPI)."},
     {"vm", "force-off", cmd_vm_force_off, 1, 1, "", "vm force-off VM", "Cuts the VM's power at once."},
+    {"vm", "pause", cmd_vm_pause, 1, 1, "", "vm pause VM", "Suspends a running VM (its memory stays)."},
+    {"vm", "resume", cmd_vm_resume, 1, 1, "", "vm resume VM", "Resumes a paused VM."},
     {"vm", "destroy", cmd_vm_destroy, 1, 1, "force", "vm destroy VM [--force]",
      "Deletes a powered-off VM with its disk; --force also a running one."},
     {"vm", "resize", cmd_vm_resize, 1, 1, "vcpu= memory=", "vm resize VM [--vcpu N] [--memory MIB]",

@@ -18,7 +18,7 @@ const POLL_MS = 3000;
 
 const DASH_QUERY = `query Dashboard {
   me { id name role quota { vms vcpus memory devices } usage { vms vcpus memory devices } }
-  getVms { id name base state ip vcpu memory pendingChanges configUser owner { id name }
+  getVms { id name base state ip vcpu memory pendingChanges configUser hostname sshKeys firmware owner { id name }
            dev { id info vendorId productId } things { id name state } }
   getUsb { id bus device info vendorId productId serial port present inUse vm { id name owner { name } } }
   getThings { id name info state endpoint lastBootstrapAt lastError vm { id name } }
@@ -244,9 +244,19 @@ function stateBadge(s) {
   return h('span', { class: `state s-${(s || 'unknown').toLowerCase()}`, dataset: { state: s || '' } }, s || '?');
 }
 
+// SSH keys by type and comment (the base64 body says nothing to a person).
+function keyNames(keys) {
+  if (!keys || !keys.length) return 'none';
+  return keys.map((k) => {
+    const [type, , ...comment] = k.split(/\s+/);
+    return comment.length ? `${type} ${comment.join(' ')}` : type;
+  }).join(', ');
+}
+
 function vmCard(v) {
   const key = `vm:${v.id}`;
   const running = v.state === 'RUNNING';
+  const paused = v.state === 'PAUSED';
   const btn = (label, fn, enabled = true) =>
     h('button', { type: 'button', disabled: !enabled, onclick: () => act(key, fn) }, label);
   const resize = h('form', {
@@ -270,11 +280,18 @@ function vmCard(v) {
       h('dt', {}, 'Memory'), h('dd', { class: 'memory' }, fmtMiB(v.memory)),
       h('dt', {}, 'Devices'), h('dd', { class: 'devs' }, v.dev && v.dev.length ? v.dev.map((x) => x.info || `${x.vendorId}:${x.productId}`).join(', ') : 'none'),
       h('dt', {}, 'Things'), h('dd', { class: 'vm-things' }, v.things && v.things.length ? v.things.map((t) => t.name).join(', ') : 'none'),
+      h('dt', {}, 'Hostname'), h('dd', { class: 'hostname' }, v.hostname || '—'),
+      v.configUser ? [h('dt', {}, 'Guest user'), h('dd', { class: 'guest-user' }, v.configUser)] : null,
+      h('dt', {}, 'SSH keys'), h('dd', { class: 'ssh-keys' }, keyNames(v.sshKeys)),
+      h('dt', {}, 'Firmware'), h('dd', { class: 'firmware' }, v.firmware || '—'),
       v.pendingChanges && v.pendingChanges.length
         ? [h('dt', {}, 'Pending'), h('dd', {}, `${v.pendingChanges.join(', ')} (next boot)`)] : null),
     h('div', { class: 'actions' },
-      btn('Power on', () => gql('mutation($id:ID!){powerON(vmID:$id){id state}}', { id: v.id }), !running),
+      btn('Power on', () => gql('mutation($id:ID!){powerON(vmID:$id){id state}}', { id: v.id }), !running && !paused),
       btn('Power off', () => gql('mutation($id:ID!){powerOFF(vmID:$id){id state}}', { id: v.id }), running),
+      paused
+        ? btn('Resume', () => gql('mutation($id:ID!){resumeVM(vmID:$id){id state}}', { id: v.id }))
+        : btn('Pause', () => gql('mutation($id:ID!){pauseVM(vmID:$id){id state}}', { id: v.id }), running),
       btn('Force off', () => gql('mutation($id:ID!){forceOFF(vmID:$id)}', { id: v.id }), v.state !== 'POWEROFF'),
       h('button', {
         type: 'button',
@@ -443,7 +460,20 @@ function onCreateVm(ev) {
   ev.preventDefault();
   const f = formValues(ev.target);
   const vm = { name: f.name, base: f.base, vcpu: Number(f.vcpu), memory: Number(f.memory) };
-  if (f.user || f.password) vm.config = { user: f.user || null, password: f.password || null };
+  if (f.firmware) vm.firmware = f.firmware;
+  const config = {};
+  if (f.user) config.user = f.user;
+  if (f.password) config.password = f.password;
+  // One authorized_keys line per key; blank lines and # comments skipped.
+  const keys = (f.sshKeys || '').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  if (keys.length) config.sshKeys = keys;
+  if (f.hostname) config.hostname = f.hostname;
+  const pkgs = (f.packages || '').split(/[\s,]+/).filter(Boolean);
+  if (pkgs.length) config.packages = pkgs;
+  // Not trimmed: a script's first line must stay "#!...".
+  const ud = ev.target.querySelector('[name=userData]').value;
+  if (ud.trim()) config.userData = ud;
+  if (Object.keys(config).length) vm.config = config;
   act('create-vm', async () => {
     await gql('mutation($vm:VmInput!){createVm(vm:$vm){id}}', { vm });
     ev.target.reset();

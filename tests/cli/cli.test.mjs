@@ -36,7 +36,7 @@ test('--help lists every command and exits 0', async () => {
   const r = await profile(d).run(['--help']);
   assert.equal(r.code, 0);
   for (const c of ['login', 'logout', 'vm list', 'vm show', 'vm create', 'vm start', 'vm stop', 'vm force-off',
-    'vm destroy', 'vm resize', 'device list', 'device attach', 'device detach', 'thing list', 'thing create',
+    'vm destroy', 'vm resize', 'vm pause', 'vm resume', 'device list', 'device attach', 'device detach', 'thing list', 'thing create',
     'thing link', 'thing show', 'image list', 'user list', 'user create', 'user delete', 'user passwd',
     'user quota', 'query']) assert.match(r.stdout, new RegExp(`^  ${c}\\b`, 'm'), c);
   assert.match(r.stdout, /Exit status: 0 success, 1 API or usage error, 2 server unreachable/);
@@ -204,6 +204,55 @@ test('vm create with a guest user reads the guest password from a file, never ar
   assert.equal((await alice.run(['vm', 'destroy', 'cli-guest'])).code, 0);
 });
 
+const ED25519 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl carol@laptop';
+
+test('vm create provisions SSH keys from a file, hostname, packages, user-data and firmware', async () => {
+  const keys = join(alice.home, 'authorized_keys');
+  writeFileSync(keys, `# my keys\n\n${ED25519}\n  ${ED25519.replace('carol@laptop', 'carol@phone')}\n`);
+  const ud = join(alice.home, 'user-data');
+  writeFileSync(ud, '#!/bin/sh\necho secret-setup-7f1 > /tmp/x\n');
+  const r = await alice.run(['vm', 'create', 'cli-prov', '--image', 'busybox.raw', '--user', 'carol',
+    '--ssh-key-file', keys, '--hostname', 'prov-host', '--packages', 'curl, jq htop', '--user-data-file', ud,
+    '--firmware', 'bios', '--json']);
+  const vm = json(r);
+  assert.equal(vm.configUser, 'carol');
+  assert.equal(vm.hostname, 'prov-host');
+  assert.equal(vm.firmware, 'BIOS');
+  assert.deepEqual(vm.sshKeys, [ED25519, ED25519.replace('carol@laptop', 'carol@phone')]);
+  assert.ok(!r.stdout.includes('secret-setup-7f1'), 'user-data is write-only');
+  const text = await alice.run(['vm', 'show', 'cli-prov']);
+  assert.match(text.stdout, /^HOSTNAME\s+prov-host$/m);
+  assert.match(text.stdout, /^FIRMWARE\s+BIOS$/m);
+  assert.match(text.stdout, /^SSH KEYS\s+ssh-ed25519 carol@laptop, ssh-ed25519 carol@phone$/m);
+  assert.equal((await alice.run(['vm', 'destroy', 'cli-prov'])).code, 0);
+});
+
+test('vm create refuses bad provisioning options and creates nothing', async () => {
+  const keys = join(alice.home, 'bad_keys');
+  writeFileSync(keys, 'ssh-ed25519 not*base64 x\n');
+  let r = await alice.run(['vm', 'create', 'cli-prov-bad', '--image', 'busybox.raw', '--user', 'carol', '--ssh-key-file', keys]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^epfiotctl: .*config\.sshKeys\[0\].*\(BAD_USER_INPUT\)$/m);
+  const empty = join(alice.home, 'empty_keys');
+  writeFileSync(empty, '# nothing\n\n');
+  r = await alice.run(['vm', 'create', 'cli-prov-bad', '--image', 'busybox.raw', '--user', 'carol', '--ssh-key-file', empty]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /has no SSH public key/);
+  r = await alice.run(['vm', 'create', 'cli-prov-bad', '--image', 'busybox.raw', '--user-data-file', join(alice.home, 'nope')]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /cannot read .*nope/);
+  r = await alice.run(['vm', 'create', 'cli-prov-bad', '--image', 'busybox.raw', '--hostname', '-bad-']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /hostname.*\(BAD_USER_INPUT\)$/m);
+  r = await alice.run(['vm', 'create', 'cli-prov-bad', '--image', 'busybox.raw', '--firmware', 'coreboot']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /--firmware: bios or uefi, not coreboot/);
+  r = await alice.run(['vm', 'create', 'cli-prov-bad', '--image', 'busybox.raw', '--firmware', 'uefi']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /no UEFI firmware.*\(BAD_USER_INPUT\)$/m);
+  assert.ok(!json(await alice.run(['vm', 'list', '--json'])).some((v) => v.name === 'cli-prov-bad'));
+});
+
 test('vm create with an unknown image fails with the API error and code', async () => {
   const r = await alice.run(['vm', 'create', 'cli-bad', '--image', 'nope.qcow2']);
   assert.equal(r.code, 1);
@@ -270,6 +319,25 @@ test('vm start of a running VM is an API error', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^epfiotctl: .+\([A-Z_]+\)$/m);
   await alice.run(['vm', 'force-off', 'cli-a']);
+});
+
+test('vm pause suspends a running VM and vm resume runs it again', async () => {
+  assert.equal((await alice.run(['vm', 'start', 'cli-a'])).code, 0);
+  const p = await alice.run(['vm', 'pause', 'cli-a']);
+  assert.equal(p.code, 0, p.stderr);
+  assert.equal(p.stdout, 'VM cli-a is paused\n');
+  assert.equal(await vmState(alice, 'cli-a'), 'PAUSED');
+  const again = await alice.run(['vm', 'pause', 'cli-a']);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /\(CONFLICT\)$/m);
+  const r = await alice.run(['vm', 'resume', 'cli-a']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'VM cli-a is running\n');
+  assert.equal(await vmState(alice, 'cli-a'), 'RUNNING');
+  assert.equal((await alice.run(['vm', 'force-off', 'cli-a'])).code, 0);
+  const off = await alice.run(['vm', 'resume', 'cli-a']);
+  assert.equal(off.code, 1);
+  assert.match(off.stderr, /\(CONFLICT\)$/m);
 });
 
 test('vm stop asks the guest to shut down', async () => {
@@ -554,10 +622,27 @@ test('bash completion offers the command groups', () => {
 });
 
 test('bash completion offers the subcommands of a group', () => {
-  assert.deepEqual(complete('epfiotctl vm ').sort(), ['create', 'destroy', 'force-off', 'list', 'resize', 'show', 'start', 'stop']);
+  assert.deepEqual(complete('epfiotctl vm ').sort(), ['create', 'destroy', 'force-off', 'list', 'pause', 'resize', 'resume', 'show', 'start', 'stop']);
 });
 
 test("bash completion offers a command's options", () => {
   const w = complete('epfiotctl vm create web --');
   for (const o of ['--image', '--vcpu', '--memory', '--user', '--password-file', '--json']) assert.ok(w.includes(o), o);
+});
+
+test('bash completion knows every command and every option that --help lists', async () => {
+  const r = await profile(d).run(['--help']);
+  // A long usage goes on over lines that start with spaces and "[".
+  const lines = r.stdout.replace(/\n +\[/g, ' [').split('\n').filter((l) => /^ {2}[a-z]/.test(l)).map((l) => l.trim());
+  assert.ok(lines.length >= 20, r.stdout);
+  const groups = new Set(complete('epfiotctl '));
+  for (const line of lines) {
+    const [group, sub] = line.split(' ');
+    assert.ok(groups.has(group), `group ${group}`);
+    const grouped = sub && /^[a-z][a-z-]*$/.test(sub);
+    if (grouped) assert.ok(complete(`epfiotctl ${group} `).includes(sub), `${group} ${sub}`);
+    const opts = [...line.matchAll(/--[a-z][a-z-]*/g)].map((m) => m[0]);
+    const offered = complete(`epfiotctl ${grouped ? `${group} ${sub}` : group} x --`);
+    for (const o of opts) assert.ok(offered.includes(o), `${line}: ${o}`);
+  }
 });

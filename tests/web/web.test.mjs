@@ -97,7 +97,7 @@ test('logging in shows the dashboard with the user name and quotas', async () =>
 });
 
 test('the create form offers the base images from the API', async () => {
-  await page.locator('#create-vm-box summary').click();
+  await page.locator('#create-vm-box > summary').click();
   const opts = await page.locator('#base-select option').allTextContents();
   assert.ok(opts.some((o) => o.startsWith('debian-12.qcow2')), opts.join());
   assert.ok(opts.some((o) => o.startsWith('busybox.raw')), opts.join());
@@ -119,6 +119,52 @@ test('creating a VM shows it in the list, powered off', async () => {
   await page.locator('#quota [data-bar=VMs]').filter({ hasText: '1 (no limit)' }).waitFor();
 });
 
+const ED25519 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl carol@laptop';
+
+test('creating a VM with SSH keys, hostname, packages and user-data shows them, not the user-data', async () => {
+  const f = page.locator('#create-vm');
+  await f.locator('[name=name]').fill('web-keys');
+  await f.locator('[name=base]').selectOption('busybox.raw');
+  await f.locator('[name=user]').fill('carol');
+  await f.locator('summary').filter({ hasText: 'Guest settings' }).click();
+  await f.locator('[name=sshKeys]').fill(`# laptop\n${ED25519}\n\n${ED25519.replace('carol@laptop', 'carol@phone')}\n`);
+  await f.locator('[name=hostname]').fill('keys-host');
+  await f.locator('[name=packages]').fill('curl, jq');
+  await f.locator('[name=userData]').fill('#!/bin/sh\necho web-setup-5e2 > /tmp/x\n');
+  await f.locator('button[type=submit]').click();
+  const card = vmCard(page, 'web-keys');
+  await card.waitFor();
+  assert.equal(await card.locator('.hostname').textContent(), 'keys-host');
+  assert.equal(await card.locator('.guest-user').textContent(), 'carol');
+  assert.equal(await card.locator('.ssh-keys').textContent(), 'ssh-ed25519 carol@laptop, ssh-ed25519 carol@phone');
+  assert.equal(await card.locator('.firmware').textContent(), 'BIOS');
+  assert.equal(await f.locator('[data-err=create-vm]').textContent(), '');
+  assert.ok(!(await page.content()).includes('web-setup-5e2'), 'user-data is write-only');
+  const vm = (await ok(d, '{ getVms { name sshKeys } }', null, alice.token)).getVms.find((v) => v.name === 'web-keys');
+  assert.equal(vm.sshKeys.length, 2);
+  await card.getByRole('button', { name: 'Destroy' }).click();
+  await card.waitFor({ state: 'detached' });
+});
+
+test('a bad SSH key and UEFI on a host without it are reported next to the create form', async () => {
+  const f = page.locator('#create-vm');
+  const err = f.locator('[data-err=create-vm]');
+  await f.locator('[name=name]').fill('web-bad');
+  await f.locator('[name=base]').selectOption('busybox.raw');
+  await f.locator('[name=user]').fill('carol');
+  await f.locator('[name=sshKeys]').fill('ssh-ed25519 not*base64 x');
+  await f.locator('button[type=submit]').click();
+  await err.filter({ hasText: /sshKeys\[0\].*\(BAD_USER_INPUT\)$/ }).waitFor();
+  await f.locator('[name=sshKeys]').fill('');
+  await f.locator('[name=firmware]').selectOption('UEFI');
+  await f.locator('button[type=submit]').click();
+  await err.filter({ hasText: /UEFI.*\(BAD_USER_INPUT\)$/ }).waitFor();
+  assert.equal(await vmCard(page, 'web-bad').count(), 0);
+  await f.locator('[name=firmware]').selectOption('BIOS');
+  await f.locator('[name=user]').fill('');
+  await f.locator('summary').filter({ hasText: 'Guest settings' }).click();
+});
+
 test('a bad VM name is reported next to the create form', async () => {
   const f = page.locator('#create-vm');
   await f.locator('[name=name]').fill('web-1');
@@ -133,6 +179,16 @@ test('powering a VM on changes its state to RUNNING with an IP', async () => {
   await vmCard(page, 'web-1').getByRole('button', { name: 'Power on' }).click();
   await waitState(page, 'web-1', 'RUNNING');
   await page.waitForFunction(() => /\d+\.\d+\.\d+\.\d+/.test(document.querySelector('article.vm[data-vm="web-1"] .ip').textContent));
+});
+
+test('pausing a running VM shows PAUSED and resuming runs it again', async () => {
+  const card = vmCard(page, 'web-1');
+  await card.getByRole('button', { name: 'Pause' }).click();
+  await waitState(page, 'web-1', 'PAUSED');
+  assert.equal(await card.getByRole('button', { name: 'Power on' }).isDisabled(), true);
+  await card.getByRole('button', { name: 'Resume' }).click();
+  await waitState(page, 'web-1', 'RUNNING');
+  await card.getByRole('button', { name: 'Pause' }).waitFor();
 });
 
 test('the page follows a state change made elsewhere without a reload', async () => {
