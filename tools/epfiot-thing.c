@@ -35,6 +35,9 @@ static void usage(FILE *f)
             "  -n, --count N            simulate N devices concurrently, print statistics\n"
             "  -t, --timeout SEC        give up after SEC seconds (default 60)\n"
             "  -q, --quiet              no per-step output\n"
+            "      --dump               then print every request received from the bootstrap\n"
+            "                           server: METHOD PATH cf=FORMAT PAYLOAD-IN-HEX (keys too:\n"
+            "                           for tests)\n"
             "  -h, --help               this help\n"
             "Exit status: 0 when every device bootstrapped (and registered), 1 otherwise.\n");
 }
@@ -130,12 +133,14 @@ int main(int argc, char **argv)
                                          {"count", required_argument, 0, 'n'},
                                          {"timeout", required_argument, 0, 't'},
                                          {"quiet", no_argument, 0, 'q'},
+                                         {"dump", no_argument, 0, 'D'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     lwm2m_sim_opts o;
     lwm2m_sim_opts_init(&o);
     o.verbose = true;
     int count = 1, port = -1, c;
+    bool dump = false;
     uint8_t key[64];
     char answer_step[16] = "";
     while ((c = getopt_long(argc, argv, "H:p:e:n:t:qh", opts, NULL)) != -1) {
@@ -207,6 +212,9 @@ int main(int argc, char **argv)
         case 'q':
             o.verbose = false;
             break;
+        case 'D':
+            dump = true;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -237,6 +245,13 @@ int main(int argc, char **argv)
     }
     double wall = (b.tv_sec - a.tv_sec) * 1000.0 + (b.tv_nsec - a.tv_nsec) / 1e6;
     int rc = report(sims, count, &o, wall);
+    for (size_t i = 0; dump && count == 1 && i < lwm2m_sim_nevents(sims[0]); i++) {
+        const lwm2m_sim_event *e = lwm2m_sim_event_at(sims[0], i);
+        printf("request %s %s cf=%d ", e->method, e->path, e->content_format);
+        for (size_t j = 0; j < e->len; j++)
+            printf("%02x", e->payload[j]);
+        printf(" -> %d.%02d\n", e->answered / 100, e->answered % 100);
+    }
     lwm2m_sim_free_all(sims, count);
     return rc;
 }

@@ -305,7 +305,7 @@ async function main() {
   const daemon = await startServer('epfiotd', opts.epfiotd, ['--config', conf,
     '--listen', '127.0.0.1', '--port', '0', '--database', path.join(opts.work, 'epfiot.db'),
     '--libvirt-uri', HOST_URI, '--image-pool', 'default-pool', '--network', 'epfiot',
-    '--admin-password-file', pwFile], env);
+    '--lwm2m-port', '-1', '--lwm2m-dtls-port', '-1', '--admin-password-file', pwFile], env);
   await sleep(500);
   const rssStart = rss(daemon.pid);
   console.error(`epfiotd ${daemon.url} (pid ${daemon.pid}); seeding ${VM_COUNT} VMs through the API`);

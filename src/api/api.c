@@ -178,6 +178,8 @@ static store_thing *thing_copy(gql_info *info, store_thing *t)
     o->last_error = adup(info, t->last_error);
     o->endpoint = adup(info, t->endpoint);
     o->psk_identity = adup(info, t->psk_identity);
+    o->server_psk_identity = adup(info, t->server_psk_identity);
+    o->binding = adup(info, t->binding);
     store_thing_clear(t);
     return o;
 }
@@ -778,12 +780,41 @@ static gql_rv m_detachDevice(void *p, const gql_val *args, gql_info *info)
 
 /* ---- Mutations: things ------------------------------------------------------ */
 
+/* ThingSecurity: -1 not given, 0 NOSEC, 1 PSK. */
+static int arg_security(const gql_val *t, const char *key)
+{
+    const char *s = arg_str(t, key);
+    return !s ? -1 : strcmp(s, "PSK") == 0 ? 1 : 0;
+}
+
+/* The LwM2M fields of ThingInput / ThingUpdate. An out-of-range Int is
+ * passed on as such (core says what the range is). */
+static void arg_lwm2m(const gql_val *t, core_thing_lwm2m *l)
+{
+    core_thing_lwm2m_init(l);
+    l->endpoint = arg_str(t, "endpoint");
+    l->security = arg_security(t, "security");
+    l->psk_identity = arg_str(t, "pskIdentity");
+    l->psk_key = arg_str(t, "pskKey");
+    l->server_security = arg_security(t, "serverSecurity");
+    l->server_psk_identity = arg_str(t, "serverPskIdentity");
+    l->server_psk_key = arg_str(t, "serverPskKey");
+    int64_t v;
+    if (arg_int(t, "shortServerId", &v))
+        l->short_server_id = v ? v : -1;
+    if (arg_int(t, "lifetime", &v))
+        l->lifetime = v ? v : -1;
+    l->binding = arg_str(t, "binding");
+}
+
 static gql_rv m_createThing(void *p, const gql_val *args, gql_info *info)
 {
     const gql_val *t = gql_val_get(args, "thing");
     store_thing out;
-    core_code rc = core_thing_create(K(info), arg_str(t, "name"), arg_str(t, "info"),
-                                     arg_str(t, "server"), 0, &out);
+    core_thing_lwm2m l;
+    arg_lwm2m(t, &l);
+    core_code rc = core_thing_create2(K(info), arg_str(t, "name"), arg_str(t, "info"),
+                                      arg_str(t, "server"), 0, &l, &out);
     return rc ? failk(info, rc) : gql_rv_object(thing_copy(info, &out), "Thing");
 }
 
@@ -791,9 +822,28 @@ static gql_rv m_createThingVm(void *p, const gql_val *args, gql_info *info)
 {
     const gql_val *t = gql_val_get(args, "thing");
     store_thing out;
-    core_code rc = core_thing_create(K(info), arg_str(t, "name"), arg_str(t, "info"), NULL,
-                                     arg_id(args, "vmID"), &out);
+    core_thing_lwm2m l;
+    arg_lwm2m(t, &l);
+    core_code rc = core_thing_create2(K(info), arg_str(t, "name"), arg_str(t, "info"), NULL,
+                                      arg_id(args, "vmID"), &l, &out);
     return rc ? failk(info, rc) : gql_rv_object(thing_copy(info, &out), "Thing");
+}
+
+static gql_rv m_updateThing(void *p, const gql_val *args, gql_info *info)
+{
+    const gql_val *t = gql_val_get(args, "thing");
+    store_thing out;
+    core_thing_lwm2m l;
+    arg_lwm2m(t, &l);
+    core_code rc = core_thing_update(K(info), arg_id(args, "id"), arg_str(t, "name"),
+                                     arg_str(t, "info"), arg_str(t, "server"), &l, &out);
+    return rc ? failk(info, rc) : gql_rv_object(thing_copy(info, &out), "Thing");
+}
+
+static gql_rv m_deleteThing(void *p, const gql_val *args, gql_info *info)
+{
+    core_code rc = core_thing_delete(K(info), arg_id(args, "id"));
+    return rc ? failk(info, rc) : gql_rv_bool(true);
 }
 
 static gql_rv m_attachThing(void *p, const gql_val *args, gql_info *info)
@@ -1256,6 +1306,35 @@ static gql_rv f_thing_ep(void *p, const gql_val *a, gql_info *info)
     return gql_rv_str(THING(p)->endpoint);
 }
 
+static gql_rv f_thing_sec(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(THING(p)->psk_identity ? "PSK" : "NOSEC");
+}
+static gql_rv f_thing_pskid(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(THING(p)->psk_identity);
+}
+static gql_rv f_thing_srvsec(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(THING(p)->server_psk_identity ? "PSK" : "NOSEC");
+}
+static gql_rv f_thing_srvpskid(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(THING(p)->server_psk_identity);
+}
+static gql_rv f_thing_ssid(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_int(THING(p)->short_server_id);
+}
+static gql_rv f_thing_lifetime(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_int(THING(p)->lifetime);
+}
+static gql_rv f_thing_binding(void *p, const gql_val *a, gql_info *info)
+{
+    return gql_rv_str(THING(p)->binding);
+}
+
 static gql_rv f_thing_vm(void *p, const gql_val *a, gql_info *info)
 {
     store_vm v;
@@ -1347,6 +1426,8 @@ static const binding bindings[] = {
     {"Mutation", "createThing", m_createThing},
     {"Mutation", "createThingVm", m_createThingVm},
     {"Mutation", "attachThing", m_attachThing},
+    {"Mutation", "updateThing", m_updateThing},
+    {"Mutation", "deleteThing", m_deleteThing},
     {"Mutation", "attachDevice", m_attachDevice},
     {"Mutation", "detachDevice", m_detachDevice},
     {"Mutation", "powerON", m_powerON},
@@ -1417,6 +1498,13 @@ static const binding bindings[] = {
     {"Thing", "lastBootstrapAt", f_thing_boot},
     {"Thing", "lastError", f_thing_err},
     {"Thing", "endpoint", f_thing_ep},
+    {"Thing", "security", f_thing_sec},
+    {"Thing", "pskIdentity", f_thing_pskid},
+    {"Thing", "serverSecurity", f_thing_srvsec},
+    {"Thing", "serverPskIdentity", f_thing_srvpskid},
+    {"Thing", "shortServerId", f_thing_ssid},
+    {"Thing", "lifetime", f_thing_lifetime},
+    {"Thing", "binding", f_thing_binding},
     {"Image", "name", f_img_name},
     {"Image", "format", f_img_format},
     {"Image", "capacity", f_img_cap},

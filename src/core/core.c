@@ -131,6 +131,7 @@ core *core_open(const core_config *cfg, char **err)
     pthread_mutex_init(&c->st_lock, NULL);
     pthread_mutex_init(&c->accel_lock, NULL);
     pthread_key_create(&c->st_key, st_forget);
+    c->things = core_things_new();
     *err = NULL;
 
     if (!core_store(c)) {
@@ -164,7 +165,10 @@ void core_close(core *c)
 {
     if (!c)
         return;
-    /* The driver first: its event thread uses a store handle. */
+    /* The bootstrap server and its writer first, then the driver: their
+     * threads use store handles. */
+    core_lwm2m_stop(c);
+    core_things_free(c->things);
     if (c->d)
         drv_close(c->d);
     for (size_t i = 0; i < c->nsts; i++)
@@ -431,7 +435,14 @@ core_code core_user_delete(core_call *k, int64_t id)
     store_vm_list_free(vms, n);
     if (rc)
         return rc;
+    store_thing *things = NULL;
+    size_t nthings = 0;
+    if (store_thing_list(k->st, id, 0, &things, &nthings) != STORE_OK)
+        return core_store_fail(k, "list things of user");
     store_status s = store_user_delete(k->st, id);
+    for (size_t i = 0; s == STORE_OK && i < nthings; i++)
+        core_things_refresh(k, things[i].id); /* gone with the user */
+    store_thing_list_free(things, nthings);
     if (s == STORE_NOT_FOUND)
         return core_fail(k, CORE_NOT_FOUND, "no such user");
     if (s != STORE_OK)

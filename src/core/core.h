@@ -201,6 +201,51 @@ core_code core_thing_create(core_call *k, const char *name, const char *info, co
                             int64_t vm_id, store_thing *out);
 core_code core_thing_attach(core_call *k, int64_t thing_id, int64_t vm_id);
 
+/* A thing's LwM2M settings (createThing, updateThing). NULL / 0 / -1 mean
+ * "not given": the default on create, unchanged on update. Keys are hex
+ * strings (1..64 bytes), write-only: never returned, never logged. */
+typedef struct core_thing_lwm2m {
+    const char *endpoint;     /* default on create: the thing's name */
+    int security;             /* -1 not given, 0 NOSEC, 1 PSK (bootstrap credentials) */
+    const char *psk_identity; /* PSK: required */
+    const char *psk_key;
+    int server_security; /* its account on the VM's server: -1, 0 NOSEC, 1 PSK */
+    const char *server_psk_identity;
+    const char *server_psk_key;
+    int64_t short_server_id; /* 0: not given; 1..65534 */
+    int64_t lifetime;        /* 0: not given; 1..2^31-1 seconds */
+    const char *binding;     /* NULL: not given; U, UQ, S, SQ, US, UQS, T, N... */
+} core_thing_lwm2m;
+
+void core_thing_lwm2m_init(core_thing_lwm2m *l);
+/* Like core_thing_create, with LwM2M settings (l may be NULL). */
+core_code core_thing_create2(core_call *k, const char *name, const char *info, const char *server,
+                             int64_t vm_id, const core_thing_lwm2m *l, store_thing *out);
+/* Changes name/info (NULL: unchanged), the VM (server: ID or name of a VM of
+ * the thing's owner; "" detaches; NULL unchanged) and LwM2M settings. */
+core_code core_thing_update(core_call *k, int64_t id, const char *name, const char *info,
+                            const char *server, const core_thing_lwm2m *l, store_thing *out);
+core_code core_thing_delete(core_call *k, int64_t id);
+
+/* ---- The LwM2M bootstrap server (things.c) ------------------------------- */
+
+typedef struct core_lwm2m_config {
+    const char *listen; /* NULL: 0.0.0.0 */
+    int coap_port;      /* NoSec; 0 any free port; -1 off */
+    int coaps_port;     /* DTLS-PSK; 0 any free port; -1 off */
+    unsigned request_timeout_ms, ack_timeout_ms, max_retransmit; /* 0: defaults */
+} core_lwm2m_config;
+
+/* Loads the index of things and starts the server thread and the writer
+ * that records bootstrap outcomes. Both ports -1: index and writer only. */
+core_code core_lwm2m_start(core *c, const core_lwm2m_config *cfg, char *msg, size_t msglen);
+/* The bound port, -1 when off. */
+int core_lwm2m_port(core *c, bool dtls);
+/* Stops the server and the writer (core_close does it too). */
+void core_lwm2m_stop(core *c);
+/* Things in the bootstrap index (tests). */
+size_t core_things_indexed(core *c);
+
 /* ---- Host ---------------------------------------------------------------- */
 
 core_code core_images(core_call *k, drv_image **list, size_t *n);

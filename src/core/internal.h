@@ -22,7 +22,20 @@ struct core {
     char open_err[256];
     atomic_bool resync;         /* set by events: reconcile at the next tick */
     pthread_mutex_t accel_lock; /* serialises accelerator hand-overs (accel.c) */
+    struct thing_index *things; /* bootstrap index and server (things.c) */
 };
+
+/* things.c: the in-memory index the bootstrap server reads. Every change of
+ * a thing or of a VM's address goes through these (one entry each). */
+typedef struct thing_index thing_index;
+thing_index *core_things_new(void);
+void core_things_free(thing_index *ix);
+/* Re-reads thing `id` from the store (gone: removed from the index). */
+void core_things_refresh(core_call *k, int64_t thing_id);
+/* The same for every thing linked to the VM. */
+void core_things_refresh_vm(core_call *k, int64_t vm_id);
+void core_things_vm_ip(core *c, int64_t vm_id, const char *ip);
+void core_things_vm_gone(core *c, int64_t vm_id);
 
 void core_log(core *c, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Records a message on the call and returns code. */

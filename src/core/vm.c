@@ -20,6 +20,7 @@
 
 #include <sodium.h>
 
+#include "bs_server.h"
 #include "core_accel.h"
 #include "internal.h"
 #include "seed.h"
@@ -489,6 +490,8 @@ static core_code create_vm(core_call *k, const core_vm_input *in, store_vm *vmp,
              vm.domain_name, (long long)k->uid);
     int64_t id = vm.id;
     free(vm.domain_name);
+    for (size_t i = 0; i < in->nthing; i++)
+        core_things_refresh(k, in->thing_ids[i]); /* linked: they bootstrap */
     return vm_get_scoped(k, id, out);
 }
 
@@ -646,6 +649,8 @@ core_code core_vm_update(core_call *k, const core_vm_input *in, store_vm *out)
                      (long long)d.id, vm.domain_name, drv_errmsg(k->c->d));
         store_dev_clear(&d);
     }
+    for (size_t i = 0; i < in->nthing; i++)
+        core_things_refresh(k, in->thing_ids[i]); /* linked: they bootstrap */
     rc = vm_get_scoped(k, vm.id, out);
 out:
     free(tmp[0]);
@@ -681,8 +686,10 @@ char *core_vm_ip(core_call *k, const store_vm *vm)
     core_drv_lock(k->c);
     drv_status s = drv_vm_ip(k->c->d, vm->domain_name, &ip);
     core_drv_unlock(k->c);
-    if (s == DRV_OK && ip && (!vm->ip || strcmp(ip, vm->ip) != 0))
+    if (s == DRV_OK && ip && (!vm->ip || strcmp(ip, vm->ip) != 0)) {
         store_vm_set_runtime(k->st, vm->id, vm->state, ip, NULL);
+        core_things_vm_ip(k->c, vm->id, ip); /* the next bootstrap points there */
+    }
     if (s != DRV_OK || !ip) {
         free(ip);
         return vm->ip ? strdup(vm->ip) : NULL;
@@ -899,6 +906,7 @@ core_code core_vm_remove(core_call *k, const store_vm *vm)
         return core_fail(k, CORE_NOT_FOUND, "no such VM");
     if (s != STORE_OK)
         return core_store_fail(k, "delete VM");
+    core_things_vm_gone(k->c, vm->id);
     core_drv_lock(k->c);
     drv_status d = drv_vm_undefine(k->c->d, vm->domain_name);
     if (d != DRV_OK)
@@ -1194,8 +1202,159 @@ static core_code server_vm(core_call *k, const char *server, int64_t *vm_id)
     return CORE_OK;
 }
 
+void core_thing_lwm2m_init(core_thing_lwm2m *l)
+{
+    memset(l, 0, sizeof *l);
+    l->security = -1;
+    l->server_security = -1;
+}
+
+/* Hex "0a1b..." -> 1..64 bytes; -1 if not that. */
+static int key_of_hex(const char *hex, unsigned char out[64])
+{
+    size_t n = strlen(hex);
+    if (n == 0 || n % 2 || n > 128)
+        return -1;
+    for (size_t i = 0; i < n; i += 2) {
+        int v = 0;
+        for (int j = 0; j < 2; j++) {
+            char ch = hex[i + j];
+            int d = ch >= '0' && ch <= '9'   ? ch - '0'
+                    : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+                    : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                             : -1;
+            if (d < 0)
+                return -1;
+            v = v * 16 + d;
+        }
+        out[i / 2] = (unsigned char)v;
+    }
+    return (int)(n / 2);
+}
+
+static bool identity_valid(const char *id)
+{
+    size_t n = id ? strlen(id) : 0;
+    if (n == 0 || n > 128)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)id[i] < 0x20 || id[i] == 0x7f)
+            return false;
+    return true;
+}
+
+/* The 1.1+ form: distinct letters of U (UDP), T (TCP), S (SMS), N (Non-IP).
+ * Queue mode (the 1.0 "Q") is the client's choice since 1.1, and a 1.1
+ * client rejects a binding with Q, so it is not offered. */
+static bool binding_valid(const char *b)
+{
+    size_t n = strlen(b);
+    if (n == 0 || n > 4)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("UTSN", b[i]) || strchr(b + i + 1, b[i]))
+            return false;
+    return true;
+}
+
+/* One side's credentials: security (-1 keep), identity and hex key. On
+ * success *identity and key/len hold the result (*len 0: NoSec). */
+static core_code creds_merge(core_call *k, const char *what, int security, const char *id_in,
+                             const char *key_in, char **identity, unsigned char key[64],
+                             size_t *len)
+{
+    if (security < 0 && (id_in || key_in))
+        security = 1;
+    if (security == 0) {
+        if (id_in || key_in)
+            return core_fail(k, CORE_BAD_USER_INPUT, "%s: NOSEC takes no PSK identity or key",
+                             what);
+        free(*identity);
+        *identity = NULL;
+        *len = 0;
+        return CORE_OK;
+    }
+    if (security < 0)
+        return CORE_OK; /* unchanged */
+    if (id_in) {
+        if (!identity_valid(id_in))
+            return core_fail(k, CORE_BAD_USER_INPUT,
+                             "%s: the PSK identity has 1-128 printable characters", what);
+        free(*identity);
+        *identity = strdup(id_in);
+    }
+    if (key_in) {
+        int n = key_of_hex(key_in, key);
+        if (n < 0)
+            return core_fail(k, CORE_BAD_USER_INPUT,
+                             "%s: the PSK key is 1-64 bytes in hex (2-128 hex digits)", what);
+        *len = (size_t)n;
+    }
+    if (!*identity || !*len)
+        return core_fail(k, CORE_BAD_USER_INPUT, "%s: PSK needs an identity and a key", what);
+    return CORE_OK;
+}
+
+/* Applies l onto row t (and the two keys), checking every field. */
+static core_code lwm2m_merge(core_call *k, const core_thing_lwm2m *l, store_thing *t,
+                             unsigned char key[64], size_t *key_len, unsigned char skey[64],
+                             size_t *skey_len)
+{
+    core_code rc;
+    if (l->endpoint) {
+        if (!lwm2m_bs_endpoint_valid((const uint8_t *)l->endpoint, strlen(l->endpoint),
+                                     LWM2M_BS_EP_MAX))
+            return core_fail(k, CORE_BAD_USER_INPUT,
+                             "invalid endpoint: 1-128 printable ASCII characters, no spaces");
+        free(t->endpoint);
+        t->endpoint = strdup(l->endpoint);
+    }
+    if ((rc = creds_merge(k, "bootstrap", l->security, l->psk_identity, l->psk_key,
+                          &t->psk_identity, key, key_len)) ||
+        (rc = creds_merge(k, "server", l->server_security, l->server_psk_identity,
+                          l->server_psk_key, &t->server_psk_identity, skey, skey_len)))
+        return rc;
+    if (l->short_server_id) {
+        if (l->short_server_id < 1 || l->short_server_id > 65534)
+            return core_fail(k, CORE_BAD_USER_INPUT, "shortServerId is 1-65534");
+        t->short_server_id = l->short_server_id;
+    }
+    if (l->lifetime) {
+        if (l->lifetime < 1 || l->lifetime > INT32_MAX)
+            return core_fail(k, CORE_BAD_USER_INPUT, "lifetime is 1-2147483647 seconds");
+        t->lifetime = l->lifetime;
+    }
+    if (l->binding) {
+        if (!binding_valid(l->binding))
+            return core_fail(k, CORE_BAD_USER_INPUT,
+                             "binding: distinct letters of U, T, S, N, e.g. U or UT");
+        free(t->binding);
+        t->binding = strdup(l->binding);
+    }
+    return CORE_OK;
+}
+
+/* Writes the LwM2M settings of t (endpoint, credentials...) in the store. */
+static core_code lwm2m_store(core_call *k, const store_thing *t, const unsigned char *key,
+                             size_t key_len, const unsigned char *skey, size_t skey_len)
+{
+    store_status s = store_thing_set_lwm2m(k->st, t, 0, key_len ? key : NULL, key_len,
+                                           skey_len ? skey : NULL, skey_len);
+    if (s == STORE_CONFLICT)
+        return core_fail(k, CORE_CONFLICT,
+                         "endpoint %s or the bootstrap PSK identity is in use by another thing",
+                         t->endpoint ? t->endpoint : "");
+    return s == STORE_OK ? CORE_OK : core_store_fail(k, "set thing LwM2M settings");
+}
+
 core_code core_thing_create(core_call *k, const char *name, const char *info, const char *server,
                             int64_t vm_id, store_thing *out)
+{
+    return core_thing_create2(k, name, info, server, vm_id, NULL, out);
+}
+
+core_code core_thing_create2(core_call *k, const char *name, const char *info, const char *server,
+                             int64_t vm_id, const core_thing_lwm2m *l, store_thing *out)
 {
     memset(out, 0, sizeof *out);
     core_code rc = core_need_user(k);
@@ -1218,18 +1377,143 @@ core_code core_thing_create(core_call *k, const char *name, const char *info, co
             return core_store_fail(k, "get VM");
         store_vm_clear(&vm);
     }
-    store_thing t = {.owner_id = k->uid,
-                     .name = (char *)name,
-                     .info = (char *)(info ? info : ""),
-                     .vm_id = vm_id};
+    core_thing_lwm2m def;
+    if (!l) {
+        core_thing_lwm2m_init(&def);
+        l = &def;
+    }
+    /* The settings first, on a scratch row: nothing is written if one is bad. */
+    store_thing t = {.owner_id = k->uid, .vm_id = vm_id};
+    unsigned char key[64], skey[64];
+    size_t key_len = 0, skey_len = 0;
+    t.endpoint = strdup(name); /* default endpoint: the thing's name */
+    if ((rc = lwm2m_merge(k, l, &t, key, &key_len, skey, &skey_len)))
+        goto out;
+    t.name = strdup(name);
+    t.info = strdup(info ? info : "");
+    if (store_tx_begin(k->st) != STORE_OK) {
+        rc = core_store_fail(k, "begin");
+        goto out;
+    }
     store_status s = store_thing_create(k->st, &t, NULL, 0);
     if (s == STORE_CONFLICT)
-        return core_fail(k, CORE_CONFLICT, "you have a thing named %s already", name);
+        rc = core_fail(k, CORE_CONFLICT,
+                       "you have a thing named %s already, or its endpoint %s is in use", name,
+                       t.endpoint);
+    else if (s == STORE_NOT_FOUND)
+        rc = core_fail(k, CORE_NOT_FOUND, "no such VM");
+    else if (s != STORE_OK)
+        rc = core_store_fail(k, "create thing");
+    else
+        rc = lwm2m_store(k, &t, key, key_len, skey, skey_len);
+    if (rc || store_tx_commit(k->st) != STORE_OK) {
+        store_tx_rollback(k->st);
+        if (!rc)
+            rc = core_store_fail(k, "commit");
+        goto out;
+    }
+    core_things_refresh(k, t.id);
+    rc = core_thing_get(k, t.id, out);
+out:
+    explicit_bzero(key, sizeof key);
+    explicit_bzero(skey, sizeof skey);
+    store_thing_clear(&t);
+    return rc;
+}
+
+core_code core_thing_update(core_call *k, int64_t id, const char *name, const char *info,
+                            const char *server, const core_thing_lwm2m *l, store_thing *out)
+{
+    memset(out, 0, sizeof *out);
+    store_thing t;
+    core_code rc = core_need_user(k);
+    if (rc || (rc = core_thing_get(k, id, &t)))
+        return rc;
+    unsigned char key[64], skey[64];
+    size_t key_len = 0, skey_len = 0;
+    store_thing_keys ks;
+    int64_t vm_id = -1; /* unchanged */
+    if (name && !core_name_valid(name)) {
+        rc = core_fail(k, CORE_BAD_USER_INPUT,
+                       "invalid thing name: 1-64 characters of A-Z a-z 0-9 . _ -, "
+                       "starting with a letter or digit");
+        goto out;
+    }
+    if (info && strlen(info) > 1024) {
+        rc = core_fail(k, CORE_BAD_USER_INPUT, "info has at most 1024 characters");
+        goto out;
+    }
+    if (server && !server[0])
+        vm_id = 0;
+    else if (server) {
+        /* a VM of the thing's owner (admins act for them) */
+        int64_t caller = k->uid;
+        k->uid = t.owner_id;
+        rc = server_vm(k, server, &vm_id);
+        k->uid = caller;
+        if (rc)
+            goto out;
+    }
+    if (store_thing_get_keys(k->st, id, &ks) != STORE_OK) {
+        rc = core_store_fail(k, "read thing keys");
+        goto out;
+    }
+    if (ks.key_len <= sizeof key && ks.key)
+        memcpy(key, ks.key, key_len = ks.key_len);
+    if (ks.server_key_len <= sizeof skey && ks.server_key)
+        memcpy(skey, ks.server_key, skey_len = ks.server_key_len);
+    store_thing_keys_clear(&ks);
+    if (l && (rc = lwm2m_merge(k, l, &t, key, &key_len, skey, &skey_len)))
+        goto out;
+    if (name) {
+        free(t.name);
+        t.name = strdup(name);
+    }
+    if (info) {
+        free(t.info);
+        t.info = strdup(info);
+    }
+    if (store_tx_begin(k->st) != STORE_OK) {
+        rc = core_store_fail(k, "begin");
+        goto out;
+    }
+    store_status s = store_thing_update(k->st, &t, 0);
+    if (s == STORE_CONFLICT)
+        rc = core_fail(k, CORE_CONFLICT, "a thing named %s exists already", t.name);
+    else if (s != STORE_OK)
+        rc = core_store_fail(k, "update thing");
+    if (!rc)
+        rc = lwm2m_store(k, &t, key, key_len, skey, skey_len);
+    if (!rc && vm_id >= 0 && vm_id != t.vm_id &&
+        store_thing_attach(k->st, id, vm_id, t.owner_id) != STORE_OK)
+        rc = core_store_fail(k, "attach thing");
+    if (rc || store_tx_commit(k->st) != STORE_OK) {
+        store_tx_rollback(k->st);
+        if (!rc)
+            rc = core_store_fail(k, "commit");
+        goto out;
+    }
+    core_things_refresh(k, id);
+    rc = core_thing_get(k, id, out);
+out:
+    explicit_bzero(key, sizeof key);
+    explicit_bzero(skey, sizeof skey);
+    store_thing_clear(&t);
+    return rc;
+}
+
+core_code core_thing_delete(core_call *k, int64_t id)
+{
+    core_code rc = core_need_user(k);
+    if (rc)
+        return rc;
+    store_status s = store_thing_delete(k->st, id, core_scope(k));
     if (s == STORE_NOT_FOUND)
-        return core_fail(k, CORE_NOT_FOUND, "no such VM");
+        return core_fail(k, CORE_NOT_FOUND, "no such thing");
     if (s != STORE_OK)
-        return core_store_fail(k, "create thing");
-    return core_thing_get(k, t.id, out);
+        return core_store_fail(k, "delete thing");
+    core_things_refresh(k, id); /* gone from the index */
+    return CORE_OK;
 }
 
 core_code core_thing_attach(core_call *k, int64_t thing_id, int64_t vm_id)
@@ -1249,6 +1533,8 @@ core_code core_thing_attach(core_call *k, int64_t thing_id, int64_t vm_id)
         store_vm_clear(&vm);
         if (store_thing_attach(k->st, thing_id, vm_id, t.owner_id) != STORE_OK)
             rc = core_store_fail(k, "attach thing");
+        else
+            core_things_refresh(k, thing_id); /* linked: it bootstraps */
     }
     store_thing_clear(&t);
     return rc;

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <coap3/coap.h>
 #include <ini.h>
 
 #include "api.h"
@@ -49,6 +50,8 @@ typedef struct config {
     long max_vcpus, max_memory, session_ttl;
     char *log_level;
     char *admin_password_file;
+    char *lwm2m_listen;
+    long lwm2m_request_timeout, lwm2m_max_retransmit;
 } config;
 
 typedef enum { K_STR, K_INT, K_BOOL } key_kind;
@@ -95,9 +98,16 @@ static const key keys[] = {
     {"libvirt", "vm_dir", K_STR, S(vm_dir), "/var/lib/epfiot/vms",
      "setup-host: directory of the VM pool, when it is not the image pool"},
     {"libvirt", "force_tcg", K_BOOL, S(force_tcg), "false", "use TCG even where KVM is claimed"},
-    {"lwm2m", "lwm2m_port", K_INT, S(lwm2m_port), "5685", "LwM2M bootstrap port (reserved)"},
+    {"lwm2m", "lwm2m_listen", K_STR, S(lwm2m_listen), "0.0.0.0",
+     "LwM2M bootstrap server address (\"::\" for all)"},
+    {"lwm2m", "lwm2m_port", K_INT, S(lwm2m_port), "5685",
+     "LwM2M bootstrap UDP port, NoSec (0: any free port, -1: off)"},
     {"lwm2m", "lwm2m_dtls_port", K_INT, S(lwm2m_dtls_port), "5686",
-     "LwM2M bootstrap DTLS port (reserved)"},
+     "LwM2M bootstrap UDP port, DTLS-PSK (0: any free port, -1: off)"},
+    {"lwm2m", "lwm2m_request_timeout", K_INT, S(lwm2m_request_timeout), "45",
+     "seconds the bootstrap server waits for a device's answer to one request"},
+    {"lwm2m", "lwm2m_max_retransmit", K_INT, S(lwm2m_max_retransmit), "4",
+     "CoAP retransmissions of a bootstrap request (1-10)"},
     {"limits", "max_depth", K_INT, S(max_depth), "0",
      "GraphQL selection depth (0: engine default)"},
     {"limits", "max_fields", K_INT, S(max_fields), "0",
@@ -137,7 +147,9 @@ static int key_set(config *c, const key *k, const char *value)
     char *end;
     errno = 0;
     long v = strtol(value, &end, 10);
-    if (errno || end == value || *end || v < 0)
+    /* -1 is "off" for the LwM2M ports; every other number is >= 0 */
+    long min = strcmp(k->section, "lwm2m") == 0 ? -1 : 0;
+    if (errno || end == value || *end || v < min)
         return -1;
     *p = v;
     return 0;
@@ -473,6 +485,33 @@ static int setup_host(const config *c)
     return st == DRV_OK ? 0 : 1;
 }
 
+/* The bootstrap server. A port that cannot be bound (in use) leaves the
+ * appliance running without it, loudly: VMs and the API still work. */
+static void start_lwm2m(core *co, const config *c)
+{
+    core_lwm2m_config lc = {
+        .listen = c->lwm2m_listen,
+        .coap_port = (int)c->lwm2m_port,
+        .coaps_port = (int)c->lwm2m_dtls_port,
+        .request_timeout_ms = (unsigned)c->lwm2m_request_timeout * 1000,
+        .max_retransmit = (unsigned)c->lwm2m_max_retransmit,
+    };
+    char msg[512];
+    if (core_lwm2m_start(co, &lc, msg, sizeof msg) != CORE_OK) {
+        log_line(CORE_LOG_ERROR, msg, NULL);
+        lc.coap_port = lc.coaps_port = -1; /* the index and writer alone */
+        if (core_lwm2m_start(co, &lc, msg, sizeof msg) != CORE_OK)
+            log_line(CORE_LOG_ERROR, msg, NULL);
+        return;
+    }
+    if (c->lwm2m_port >= 0 || c->lwm2m_dtls_port >= 0) {
+        bool v6 = c->lwm2m_listen && strchr(c->lwm2m_listen, ':');
+        const char *a = c->lwm2m_listen ? c->lwm2m_listen : "0.0.0.0";
+        fprintf(stderr, "epfiotd: lwm2m bootstrap on udp %s%s%s coap %d coaps %d\n", v6 ? "[" : "",
+                a, v6 ? "]" : "", core_lwm2m_port(co, false), core_lwm2m_port(co, true));
+    }
+}
+
 /* Blocks until SIGTERM or SIGINT. Every 2 s it runs the accelerator tick
  * (core_accel_tick) and reconciles if hypervisor
  * events asked for it (reconnection, USB changes); once a minute it purges
@@ -523,6 +562,15 @@ int main(int argc, char **argv)
     }
     if ((log_level = level_of(c.log_level)) < 0) {
         fprintf(stderr, "epfiotd: log_level must be error, warn, info or debug\n");
+        config_free(&c);
+        return 2;
+    }
+    if (c.lwm2m_port < -1 || c.lwm2m_port > 65535 || c.lwm2m_dtls_port < -1 ||
+        c.lwm2m_dtls_port > 65535 || c.lwm2m_request_timeout < 1 ||
+        c.lwm2m_request_timeout > 3600 || c.lwm2m_max_retransmit < 1 ||
+        c.lwm2m_max_retransmit > 10) {
+        fprintf(stderr, "epfiotd: lwm2m_port and lwm2m_dtls_port are -1 (off) or 0-65535, "
+                        "lwm2m_request_timeout 1-3600, lwm2m_max_retransmit 1-10\n");
         config_free(&c);
         return 2;
     }
@@ -589,6 +637,7 @@ int main(int argc, char **argv)
         goto out;
     if (core_reconcile(co, msg, sizeof msg) != CORE_OK)
         log_line(CORE_LOG_WARN, msg, NULL);
+    start_lwm2m(co, &c);
     if (!(a = api_new(co, &err))) {
         log_line(CORE_LOG_ERROR, err ? err : "cannot build the schema", NULL);
         free(err);
@@ -608,6 +657,7 @@ out:
         http_stop(srv);
     api_free(a);
     core_close(co);
+    coap_cleanup(); /* libcoap's global state, once, for a clean leak report */
     config_free(&c);
     if (status == 0)
         log_line(CORE_LOG_INFO, "stopped", NULL);

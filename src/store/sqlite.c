@@ -198,6 +198,17 @@ static const char *const migrations[] = {
     "  user_id INTEGER NOT NULL,"
     "  seconds INTEGER NOT NULL DEFAULT 0,"
     "  PRIMARY KEY (dev_id, user_id));",
+    /* 4: the account a thing gets on its VM's LwM2M server (issue 5). Its
+     * bootstrap credentials are psk_identity/psk_key above; these are the
+     * credentials towards the VM's server (PSK when server_psk_identity is
+     * set, else NoSec), the short server ID, lifetime and binding. */
+    "ALTER TABLE things ADD COLUMN server_psk_identity TEXT;"
+    "ALTER TABLE things ADD COLUMN server_psk_key BLOB;"
+    "ALTER TABLE things ADD COLUMN short_server_id INTEGER NOT NULL DEFAULT 1"
+    "  CHECK (short_server_id BETWEEN 1 AND 65534);"
+    "ALTER TABLE things ADD COLUMN lifetime INTEGER NOT NULL DEFAULT 300 CHECK (lifetime >= 1);"
+    "ALTER TABLE things ADD COLUMN binding TEXT NOT NULL DEFAULT 'U';"
+    "CREATE UNIQUE INDEX things_psk_identity ON things(psk_identity);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -213,7 +224,8 @@ static const char *const migrations[] = {
 #define DEV_COLS "id, vendor_id, product_id, serial, bus, device, port, info, present, vm_id"
 #define THING_COLS                                                                                 \
     "id, owner_id, name, info, vm_id, state, last_bootstrap_at, last_error, endpoint, "            \
-    "psk_identity, psk_key IS NOT NULL, created_at"
+    "psk_identity, psk_key IS NOT NULL, created_at, server_psk_identity, "                         \
+    "server_psk_key IS NOT NULL, short_server_id, lifetime, binding"
 /* ?N = 0 means "any owner" (see store.h). */
 #define OWNED(n) " AND (?" #n " = 0 OR owner_id = ?" #n ")"
 
@@ -303,13 +315,19 @@ static const char *const migrations[] = {
     X(Q_THING_UPDATE, "UPDATE things SET name = ?3, info = ?4 WHERE id = ?1" OWNED(2))             \
     X(Q_THING_SET_PSK, "UPDATE things SET psk_identity = ?3, psk_key = ?4 WHERE id = ?1" OWNED(2)) \
     X(Q_THING_PSK_KEY, "SELECT psk_key FROM things WHERE id = ?1 AND psk_key IS NOT NULL")         \
+    X(Q_THING_KEYS, "SELECT psk_key, server_psk_key FROM things WHERE id = ?1")                    \
+    X(Q_THING_SET_LWM2M,                                                                           \
+      "UPDATE things SET endpoint = ?3, psk_identity = ?4, psk_key = ?5, "                         \
+      "server_psk_identity = ?6, server_psk_key = ?7, short_server_id = ?8, lifetime = ?9, "       \
+      "binding = ?10 WHERE id = ?1" OWNED(2))                                                      \
     /* The VM must belong to the thing's own owner, whoever the caller is. */                      \
     X(Q_THING_ATTACH,                                                                              \
       "UPDATE things SET vm_id = ?3 WHERE id = ?1 AND EXISTS (SELECT 1 FROM vms v "                \
       "WHERE v.id = ?3 AND v.owner_id = things.owner_id)" OWNED(2))                                \
     X(Q_THING_DETACH, "UPDATE things SET vm_id = NULL WHERE id = ?1" OWNED(2))                     \
     X(Q_THING_SET_STATE,                                                                           \
-      "UPDATE things SET state = ?2, last_bootstrap_at = ?3, last_error = ?4 WHERE id = ?1")       \
+      "UPDATE things SET state = ?2, last_bootstrap_at = CASE WHEN ?3 < 0 THEN "                   \
+      "last_bootstrap_at ELSE ?3 END, last_error = ?4 WHERE id = ?1")                              \
     X(Q_THING_DELETE, "DELETE FROM things WHERE id = ?1" OWNED(2))                                 \
     X(Q_THING_EXISTS, "SELECT 1 FROM things WHERE id = ?1" OWNED(2))                               \
     X(Q_LF_GET, "SELECT count, last_at FROM login_failures WHERE key = ?1")                        \
@@ -510,6 +528,11 @@ static void read_thing(sqlite3_stmt *s, store_thing *t)
     t->psk_identity = col_text(s, 9);
     t->has_psk_key = col_i64(s, 10) != 0;
     t->created_at = col_i64(s, 11);
+    t->server_psk_identity = col_text(s, 12);
+    t->has_server_psk_key = col_i64(s, 13) != 0;
+    t->short_server_id = col_i64(s, 14);
+    t->lifetime = col_i64(s, 15);
+    t->binding = col_text(s, 16);
 }
 
 /* ---- Running statements ------------------------------------------------ */
@@ -1454,6 +1477,49 @@ static store_status sq_thing_psk_key(store *st, int64_t id, unsigned char **key,
     return STORE_OK;
 }
 
+static store_status sq_thing_set_lwm2m(store *st, const store_thing *t, int64_t owner,
+                                       const unsigned char *key, size_t key_len,
+                                       const unsigned char *server_key, size_t server_key_len)
+{
+    PREP(s, Q_THING_SET_LWM2M);
+    sqlite3_bind_int64(s, 1, t->id);
+    sqlite3_bind_int64(s, 2, owner);
+    bind_text(s, 3, t->endpoint);
+    bind_text(s, 4, key ? t->psk_identity : NULL);
+    bind_key(s, 5, key, key_len);
+    bind_text(s, 6, server_key ? t->server_psk_identity : NULL);
+    bind_key(s, 7, server_key, server_key_len);
+    sqlite3_bind_int64(s, 8, t->short_server_id ? t->short_server_id : 1);
+    sqlite3_bind_int64(s, 9, t->lifetime ? t->lifetime : 300);
+    bind_text(s, 10, t->binding ? t->binding : "U");
+    return run_one(st, s, "cannot set thing LwM2M configuration");
+}
+
+static unsigned char *col_blob(sqlite3_stmt *s, int i, size_t *len)
+{
+    *len = 0;
+    if (sqlite3_column_type(s, i) == SQLITE_NULL)
+        return NULL;
+    *len = (size_t)sqlite3_column_bytes(s, i);
+    unsigned char *b = xmalloc(*len ? *len : 1);
+    memcpy(b, sqlite3_column_blob(s, i), *len);
+    return b;
+}
+
+static store_status sq_thing_keys(store *st, int64_t id, store_thing_keys *out)
+{
+    memset(out, 0, sizeof *out);
+    PREP(s, Q_THING_KEYS);
+    sqlite3_bind_int64(s, 1, id);
+    store_status r = row(st, s, "thing keys");
+    if (r != STORE_OK)
+        return r;
+    out->key = col_blob(s, 0, &out->key_len);
+    out->server_key = col_blob(s, 1, &out->server_key_len);
+    sqlite3_reset(s);
+    return STORE_OK;
+}
+
 static store_status thing_why(store *st, int64_t id, int64_t vm_id, int64_t owner)
 {
     PREP(s, Q_THING_EXISTS);
@@ -1604,6 +1670,8 @@ const store_driver store_sqlite_driver = {
     .thing_create = sq_thing_create,
     .thing_get = sq_thing_get,
     .thing_get_by_endpoint = sq_thing_get_by_endpoint,
+    .thing_set_lwm2m = sq_thing_set_lwm2m,
+    .thing_get_keys = sq_thing_keys,
     .thing_list = sq_thing_list,
     .thing_update = sq_thing_update,
     .thing_set_psk = sq_thing_set_psk,

@@ -14,7 +14,7 @@
 #include <string.h>
 
 /* Bump together with the migration list in each driver. */
-#define STORE_SCHEMA_LATEST 3
+#define STORE_SCHEMA_LATEST 4
 
 int store_schema_latest(void)
 {
@@ -343,6 +343,29 @@ store_status store_thing_psk_key(store *st, int64_t id, unsigned char **key, siz
     return CALL(thing_psk_key, id, key, len);
 }
 
+store_status store_thing_set_lwm2m(store *st, const store_thing *t, int64_t owner,
+                                   const unsigned char *key, size_t key_len,
+                                   const unsigned char *server_key, size_t server_key_len)
+{
+    return CALL(thing_set_lwm2m, t, owner, key, key_len, server_key, server_key_len);
+}
+
+store_status store_thing_get_keys(store *st, int64_t id, store_thing_keys *out)
+{
+    return CALL(thing_get_keys, id, out);
+}
+
+void store_thing_keys_clear(store_thing_keys *k)
+{
+    if (k->key)
+        explicit_bzero(k->key, k->key_len);
+    if (k->server_key)
+        explicit_bzero(k->server_key, k->server_key_len);
+    free(k->key);
+    free(k->server_key);
+    memset(k, 0, sizeof *k);
+}
+
 store_status store_thing_attach(store *st, int64_t id, int64_t vm_id, int64_t owner)
 {
     return CALL(thing_attach, id, vm_id, owner);
@@ -489,6 +512,8 @@ void store_thing_clear(store_thing *t)
     free(t->last_error);
     free(t->endpoint);
     free(t->psk_identity);
+    free(t->server_psk_identity);
+    free(t->binding);
     memset(t, 0, sizeof *t);
 }
 

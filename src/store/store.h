@@ -337,7 +337,22 @@ typedef struct store_thing {
     char *psk_identity; /* NULL: no DTLS-PSK */
     bool has_psk_key;   /* the key itself is write-only, see below */
     int64_t created_at;
+    /* Its account on the VM's LwM2M server: PSK when server_psk_identity
+     * is set (the key is write-only like psk_key), else NoSec. */
+    char *server_psk_identity;
+    bool has_server_psk_key;
+    int64_t short_server_id; /* 1..65534; 0 on input: 1 */
+    int64_t lifetime;        /* seconds; 0 on input: 300 */
+    char *binding;           /* NULL on input: "U" */
 } store_thing;
+
+/* Both PSK keys of a thing (NULL when unset), for the bootstrap index only. */
+typedef struct store_thing_keys {
+    unsigned char *key; /* bootstrap DTLS-PSK key */
+    size_t key_len;
+    unsigned char *server_key; /* key of its account on the VM's server */
+    size_t server_key_len;
+} store_thing_keys;
 
 void store_thing_clear(store_thing *t);
 void store_thing_list_free(store_thing *list, size_t n);
@@ -362,6 +377,15 @@ store_status store_thing_set_psk(store *st, int64_t id, int64_t owner, const cha
                                  const unsigned char *key, size_t key_len);
 /* The PSK key (malloc'ed, *len bytes) for the bootstrap server only. */
 store_status store_thing_psk_key(store *st, int64_t id, unsigned char **key, size_t *len);
+/* Sets endpoint, both PSK identities and keys (an identity is stored only
+ * with its key), short_server_id, lifetime and binding of thing t->id.
+ * CONFLICT for an endpoint in use. */
+store_status store_thing_set_lwm2m(store *st, const store_thing *t, int64_t owner,
+                                   const unsigned char *key, size_t key_len,
+                                   const unsigned char *server_key, size_t server_key_len);
+/* Both keys; clear with store_thing_keys_clear (wipes them). */
+store_status store_thing_get_keys(store *st, int64_t id, store_thing_keys *out);
+void store_thing_keys_clear(store_thing_keys *k);
 /* Attaches to a VM of the thing's owner (vm_id 0 detaches). */
 store_status store_thing_attach(store *st, int64_t id, int64_t vm_id, int64_t owner);
 /* Bootstrap outcome from lwm2m/; error may be NULL. */

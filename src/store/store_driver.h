@@ -77,6 +77,10 @@ typedef struct store_driver {
     store_status (*thing_set_psk)(store *st, int64_t id, int64_t owner, const char *identity,
                                   const unsigned char *key, size_t key_len);
     store_status (*thing_psk_key)(store *st, int64_t id, unsigned char **key, size_t *len);
+    store_status (*thing_set_lwm2m)(store *st, const store_thing *t, int64_t owner,
+                                    const unsigned char *key, size_t key_len,
+                                    const unsigned char *server_key, size_t server_key_len);
+    store_status (*thing_get_keys)(store *st, int64_t id, store_thing_keys *out);
     store_status (*thing_attach)(store *st, int64_t id, int64_t vm_id, int64_t owner);
     store_status (*thing_set_state)(store *st, int64_t id, store_thing_state state, int64_t at,
                                     const char *error);

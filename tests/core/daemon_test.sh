@@ -27,7 +27,7 @@ check a_bad_config_file_is_an_error bash -c "printf '[http]\nbogus = 1\n' > '$tm
 start() {
   "$EPFIOTD" --listen 127.0.0.1 --port 0 --database "$tmp/db.sqlite" \
     --libvirt-uri test:///default --image-pool default-pool --network default \
-    --admin-password-file "$tmp/pw" 2>"$tmp/log$1" &
+    --lwm2m-port 0 --lwm2m-dtls-port 0 --admin-password-file "$tmp/pw" 2>"$tmp/log$1" &
   pid=$!
   for _ in $(seq 100); do
     port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/log$1")
@@ -62,7 +62,8 @@ kill -TERM "$pid"; wait "$pid"; pid=
 # No password given: one is generated and printed once.
 gen() {
   env -u EPFIOT_ADMIN_PASSWORD "$EPFIOTD" --listen 127.0.0.1 --port 0 --database "$tmp/gen.sqlite" \
-    --libvirt-uri test:///default --image-pool default-pool 2>"$tmp/log3" &
+    --libvirt-uri test:///default --image-pool default-pool --lwm2m-port -1 --lwm2m-dtls-port -1 \
+    2>"$tmp/log3" &
   pid=$!
   for _ in $(seq 100); do grep -q 'listening on' "$tmp/log3" && return 0; sleep 0.1; done
   return 1

@@ -62,7 +62,9 @@ export async function startDaemon(opts = {}) {
   writeFileSync(conf, opts.config || '');
   const args = ['--config', conf, '--listen', '127.0.0.1', '--port', '0',
     '--database', join(dir, 'epfiot.db'), '--libvirt-uri', HOST_URI,
-    '--image-pool', 'default-pool', '--network', 'epfiot'];
+    '--image-pool', 'default-pool', '--network', 'epfiot',
+    // the LwM2M bootstrap server on free ports (never 5685/5686 in tests)
+    '--lwm2m-listen', '127.0.0.1', '--lwm2m-port', '0', '--lwm2m-dtls-port', '0'];
   const env = { ...process.env };
   delete env.EPFIOT_ADMIN_PASSWORD;
   if (opts.adminPassword !== null) {
@@ -95,6 +97,9 @@ export async function startDaemon(opts = {}) {
   for (;;) {
     const m = /listening on (https?):\/\/127\.0\.0\.1:(\d+)/.exec(d.stderr);
     if (m) {
+      const l = /lwm2m bootstrap on udp \S+ coap (-?\d+) coaps (-?\d+)/.exec(d.stderr);
+      d.coapPort = l ? Number(l[1]) : -1;
+      d.coapsPort = l ? Number(l[2]) : -1;
       d.port = Number(m[2]);
       d.url = `${m[1]}://127.0.0.1:${d.port}`;
       break;
