@@ -28,7 +28,8 @@ echo "Setup-Host-Test-Pw-1" >"$dir/epfiotd/pw"
 
 opts=(--config /dev/null --libvirt-uri "$uri" --image-pool epfiot-images --vm-pool epfiot-vms
       --network epfiot --image-dir "$dir/pool/images" --vm-dir "$dir/pool/vms"
-      --dhcp-start 10.128.0.10 --dhcp-end 10.128.0.250 --log-level info)
+      --dhcp-start 10.128.0.10 --dhcp-end 10.128.0.250 --log-level info
+      --lwm2m-port -1 --lwm2m-dtls-port -1)
 
 # The daemon refuses to start on a host that is not set up, and says why
 # and what to run.
