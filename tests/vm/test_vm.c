@@ -255,6 +255,52 @@ TEST(define_makes_an_overlay_on_the_base_and_uploads_the_seed)
     virConnectClose(c);
 }
 
+/* updateVm's settings reach the guest through a new seed written into the
+ * same volume, grown when the new image is larger. */
+TEST(seed_update_rewrites_the_seed_volume_and_grows_it)
+{
+    NEED_DRIVER();
+    char *hash = password_hash();
+    CHECK(hash != NULL);
+    static char names[80][48];
+    const char *pkgs[80];
+    for (int i = 0; i < 80; i++) {
+        snprintf(names[i], sizeof names[i], "package-%02d-with-a-rather-long-name", i);
+        pkgs[i] = names[i];
+    }
+    seed_user user = {.name = USER, .password_hash = hash};
+    seed_config sc = {.instance_id = VM "-2",
+                      .hostname = HOSTNAME,
+                      .mac = VM_MAC,
+                      .users = &user,
+                      .nusers = 1,
+                      .packages = pkgs,
+                      .npackages = 80};
+    unsigned char *iso = NULL;
+    size_t len = 0;
+    char err[256];
+    CHECK(seed_iso_build(&sc, &iso, &len, err, sizeof err));
+    CHECK_OK(drv_vm_seed_update(vmd, VM, VM_SEED, iso, len));
+    char path[512];
+    snprintf(path, sizeof path, "%s/pool/vms/%s", dir, VM_SEED);
+    size_t n = 0;
+    char *vol = test_read_file(path, &n);
+    CHECK(vol && n >= len);
+    char *doc = NULL;
+    size_t dn = 0;
+    CHECK(vol && seed_iso_read((unsigned char *)vol, n, "/meta-data", &doc, &dn, NULL));
+    CHECK_CONTAINS(doc, "instance-id: \"" VM "-2\"");
+    free(doc);
+    doc = NULL;
+    CHECK(vol && seed_iso_read((unsigned char *)vol, n, "/user-data", &doc, &dn, NULL));
+    CHECK_CONTAINS(doc, "package-79-with-a-rather-long-name");
+    free(doc);
+    free(vol);
+    CHECK_INT(drv_vm_seed_update(vmd, VM, VM "-none.iso", iso, len), DRV_NOT_FOUND);
+    free(iso);
+    free(hash);
+}
+
 static double boot_started;
 static bool running;
 
@@ -396,6 +442,34 @@ TEST(memory_changes_live_through_the_balloon)
             break;
     }
     CHECK_INT(vi.memory_mib, 160);
+    drv_vm_info_clear(&vi);
+}
+
+static int event_count(const char *name, drv_vm_state state)
+{
+    int k = 0;
+    pthread_mutex_lock(&events.lock);
+    for (int i = 0; i < events.n; i++)
+        k += strcmp(events.name[i], name) == 0 && events.state[i] == state;
+    pthread_mutex_unlock(&events.lock);
+    return k;
+}
+
+TEST(pause_and_resume_are_reported_by_events)
+{
+    NEED_RUNNING();
+    NEED_DRIVER();
+    int resumed = event_count(VM, DRV_VM_RUNNING);
+    CHECK_OK(drv_vm_suspend(vmd, VM));
+    CHECK(event_within(VM, DRV_VM_PAUSED, 60));
+    CHECK_OK(drv_vm_resume(vmd, VM));
+    bool again = false;
+    for (double end = now_s() + 60; !again && now_s() < end; sleep_ms(50))
+        again = event_count(VM, DRV_VM_RUNNING) > resumed;
+    CHECK(again);
+    drv_vm_info vi = {0};
+    CHECK_OK(drv_vm_get_info(vmd, VM, &vi));
+    CHECK_INT(vi.state, DRV_VM_RUNNING);
     drv_vm_info_clear(&vi);
 }
 
