@@ -17,17 +17,22 @@ import { h, clear, formValues, fmtMiB, fmtTime } from './dom.js';
 const POLL_MS = 3000;
 
 const DASH_QUERY = `query Dashboard {
-  me { id name role quota { vms vcpus memory devices } usage { vms vcpus memory devices } }
+  me { id name role quota { vms vcpus memory devices } usage { vms vcpus memory devices }
+       deviceQuota { maxHeld hoursPerDay usedSecondsToday } }
   getVms { id name base state ip vcpu memory pendingChanges configUser hostname sshKeys firmware owner { id name }
            dev { id info vendorId productId } things { id name state } }
-  getUsb { id bus device info vendorId productId serial port present inUse vm { id name owner { name } } }
+  getUsb { id bus device info vendorId productId serial port present inUse vm { id name owner { name } }
+           profile reserved reservedFor { name } holder { mine since leaseEnd vm { id name owner { name } } }
+           queue { position mine profile vm { id name } } }
+  deviceProfiles { name usbIDs info }
   getThings { id name info state endpoint lastBootstrapAt lastError vm { id name } }
   images { name format capacity }
 }`;
 
 const ADMIN_QUERY = `query Admin {
   host { virtualization cpus memory freeMemory warning }
-  getUsers { id name role createdAt quota { vms vcpus memory devices } usage { vms vcpus memory devices } }
+  getUsers { id name role createdAt quota { vms vcpus memory devices } usage { vms vcpus memory devices }
+             deviceQuota { maxHeld hoursPerDay usedSecondsToday } }
 }`;
 
 const st = {
@@ -193,7 +198,8 @@ function draw() {
   section('images', d.images, drawImages);
   section('servers', mine, drawServerChoice);
   section('vms', { mine, things: d.getThings }, drawVms);
-  section('devices', { usb: d.getUsb, mine }, drawDevices);
+  section('devices', { usb: d.getUsb, mine, admin: d.me.role === 'ADMIN' }, drawDevices);
+  section('acquire', { profiles: d.deviceProfiles, mine }, drawAcquire);
   section('things', { things: d.getThings, mine }, drawThings);
   if (st.admin && route() === 'admin') {
     section('host', { host: st.admin.host, vms: d.getVms }, drawHost);
@@ -219,6 +225,11 @@ function drawQuota(me) {
   clear($('quota')).append(
     bar('VMs', u.vms, q.vms), bar('vCPUs', u.vcpus, q.vcpus),
     bar('Memory', u.memory, q.memory, fmtMiB), bar('USB devices', u.devices, q.devices));
+  const dq = me.deviceQuota;
+  if (dq && dq.hoursPerDay !== null && dq.hoursPerDay >= 0) {
+    const fmtH = (x) => `${Math.round(x * 10) / 10} h`;
+    $('quota').append(bar('Accelerator hours today', dq.usedSecondsToday / 3600, dq.hoursPerDay, fmtH));
+  }
 }
 
 // Replaces a select's options only when they differ (keeps the selection).
@@ -311,37 +322,104 @@ function drawVms({ mine }) {
   box.append(...mine.map(vmCard));
 }
 
-function drawDevices({ usb, mine }) {
+// A lease length from a form's minutes field (empty: until released).
+const leaseSeconds = (min) => (min ? Math.round(Number(min) * 60) : 0);
+
+// The holder of a device: a lease (holder) or a plain attachment (vm). A
+// VM the caller may not see (another tenant's) is only "in use".
+function holderText(d) {
+  if (d.holder) {
+    const who = d.holder.vm ? `${d.holder.vm.name}${d.holder.mine ? '' : d.holder.vm.owner ? ` (${d.holder.vm.owner.name})` : ''}` : 'in use';
+    return d.holder.leaseEnd ? `${who}, until ${fmtTime(d.holder.leaseEnd)}` : who;
+  }
+  if (d.vm) return `${d.vm.name}${d.vm.owner ? ` (${d.vm.owner.name})` : ''}`;
+  return d.inUse ? 'in use' : 'free';
+}
+
+function queueText(q) {
+  if (!q || !q.length) return '—';
+  const me = q.filter((w) => w.mine).map((w) => `#${w.position}${w.vm ? ` ${w.vm.name}` : ''}`);
+  return `${q.length} waiting${me.length ? ` (yours: ${me.join(', ')})` : ''}`;
+}
+
+function drawDevices({ usb, mine, admin }) {
   const t = clear($('devices'));
-  t.append(h('thead', {}, h('tr', {}, ['Device', 'ID', 'Port', 'Held by', ''].map((x) => h('th', {}, x)))));
+  t.append(h('thead', {}, h('tr', {}, ['Device', 'ID', 'Port', 'Profile', 'Held by', 'Queue', ''].map((x) => h('th', {}, x)))));
   const rows = usb.filter(Boolean).map((d) => {
     const key = `dev:${d.id}`;
     const held = d.vm;
     const mineHeld = held && mine.some((v) => v.id === held.id);
+    const lease = d.holder;
     // Held by a VM the caller cannot see (another tenant's): in use, no
     // attach button, and nothing about whose it is.
     const elsewhere = !held && d.inUse;
-    const action = elsewhere ? null : mineHeld
-      ? h('button', { type: 'button', onclick: () => act(key, () => gql('mutation($d:ID!,$v:ID!){detachDevice(devID:$d,vmID:$v)}', { d: d.id, v: held.id })) }, 'Detach')
-      : mine.length
-        ? h('form', {
-          class: 'inline-form',
-          onsubmit: (ev) => {
-            ev.preventDefault();
-            const vm = formValues(ev.target).vm;
-            act(key, () => gql('mutation($d:ID!,$v:ID!){attachDevice(devID:$d,vmID:$v)}', { d: d.id, v: vm }));
-          },
-        }, vmChoice(mine, 'vm'), h('button', { type: 'submit' }, 'Attach'))
-        : null;
+    const myWait = (d.queue || []).find((w) => w.mine && w.vm);
+    const buttons = [];
+    if (lease && lease.mine) {
+      buttons.push(h('button', { type: 'button', onclick: () => act(key, () => gql('mutation($d:ID!){releaseDevice(devID:$d)}', { d: d.id })) }, 'Release'));
+    } else if (!lease && mineHeld) {
+      buttons.push(h('button', { type: 'button', onclick: () => act(key, () => gql('mutation($d:ID!,$v:ID!){detachDevice(devID:$d,vmID:$v)}', { d: d.id, v: held.id })) }, 'Detach'));
+    }
+    if (lease && admin) {
+      buttons.push(h('button', {
+        type: 'button',
+        class: 'danger',
+        onclick: () => { if (confirm(`Revoke the lease on ${d.info || d.id}?`)) act(key, () => gql('mutation($d:ID!){revokeDevice(devID:$d)}', { d: d.id })); },
+      }, 'Revoke'));
+    }
+    if (myWait) {
+      buttons.push(h('button', { type: 'button', onclick: () => act(key, () => gql('mutation($v:ID!){leaveDeviceQueue(vmID:$v)}', { v: myWait.vm.id })) }, 'Leave queue'));
+    }
+    // A form with a VM: Attach (plain pass-through, free devices only) and,
+    // for an accelerator (a device with a profile), Acquire: at once when
+    // free, else a place in its queue; minutes of lease optional.
+    const canAttach = !held && !elsewhere && !lease;
+    const canAcquire = d.profile && !(lease && lease.mine) && !myWait && !mineHeld;
+    const form = mine.length && (canAttach || canAcquire) ? h('form', {
+      class: 'inline-form',
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        const f = formValues(ev.target);
+        if (ev.submitter && ev.submitter.value === 'acquire') {
+          act(key, () => gql('mutation($v:ID!,$d:ID,$l:Int){acquireDevice(vmID:$v,devID:$d,leaseSeconds:$l){status position}}',
+            { v: f.vm, d: d.id, l: leaseSeconds(f.lease) }));
+        } else {
+          act(key, () => gql('mutation($d:ID!,$v:ID!){attachDevice(devID:$d,vmID:$v)}', { d: d.id, v: f.vm }));
+        }
+      },
+    }, vmChoice(mine, 'vm'),
+    canAcquire ? h('label', {}, 'min ', h('input', { name: 'lease', type: 'number', min: 1, placeholder: '∞', 'aria-label': 'lease minutes' })) : null,
+    canAttach ? h('button', { type: 'submit', value: 'attach' }, 'Attach') : null,
+    canAcquire ? h('button', { type: 'submit', value: 'acquire' }, lease || elsewhere ? 'Queue' : 'Acquire') : null) : null;
     return h('tr', { dataset: { dev: d.id } },
-      h('td', { 'data-label': 'Device' }, d.info || d.device, d.present === false ? h('span', { class: 'muted' }, ' (unplugged)') : null),
+      h('td', { 'data-label': 'Device' }, d.info || d.device, d.present === false ? h('span', { class: 'muted' }, ' (unplugged)') : null,
+        d.reserved ? h('div', { class: 'muted reserved' }, `reserved${d.reservedFor ? ` for ${d.reservedFor.name}` : ''}`) : null),
       h('td', { 'data-label': 'ID' }, `${d.vendorId || '?'}:${d.productId || '?'}`),
       h('td', { 'data-label': 'Port' }, d.port || '—'),
-      h('td', { 'data-label': 'Held by', class: 'holder' },
-        held ? `${held.name}${held.owner ? ` (${held.owner.name})` : ''}` : elsewhere ? 'in use' : 'free'),
-      h('td', {}, action, errSlot(key)));
+      h('td', { 'data-label': 'Profile', class: 'profile' }, d.profile || '—'),
+      h('td', { 'data-label': 'Held by', class: 'holder' }, holderText(d)),
+      h('td', { 'data-label': 'Queue', class: 'queue' }, queueText(d.queue)),
+      h('td', {}, buttons.length ? h('div', { class: 'actions' }, buttons) : null, form, errSlot(key)));
   });
-  t.append(h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No USB devices on this host.'))));
+  t.append(h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 7, class: 'empty' }, 'No USB devices on this host.'))));
+}
+
+// Requests any accelerator of a profile for a VM (queued when none is free).
+function drawAcquire({ profiles, mine }) {
+  setOptions($('acquire-profile'), profiles.map((p) => [p.name, p.info ? `${p.name} (${p.info})` : p.name]));
+  setOptions($('acquire-vm'), mine.map((v) => [v.id, v.name]));
+}
+
+function onAcquire(ev) {
+  ev.preventDefault();
+  const f = formValues(ev.target);
+  act('acquire', async () => {
+    const r = await gql('mutation($v:ID!,$p:String,$l:Int){acquireDevice(vmID:$v,profile:$p,leaseSeconds:$l){status position device { id info }}}',
+      { v: f.vm, p: f.profile, l: leaseSeconds(f.lease) });
+    const a = r.acquireDevice;
+    $('acquire-result').textContent = a.status === 'ATTACHED'
+      ? `attached ${a.device ? a.device.info || a.device.id : ''}`.trim() : `queued, position ${a.position}`;
+  });
 }
 
 function drawThings({ things, mine }) {
@@ -407,6 +485,20 @@ function userRow(u) {
       },
     }, qfield('vms', 'VMs'), qfield('vcpus', 'vCPUs'), qfield('memory', 'MiB'), qfield('devices', 'USB'),
     h('button', { type: 'submit' }, 'Save quotas')),
+    h('form', {
+      class: 'inline-form quota-form device-quota',
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        const f = formValues(ev.target);
+        act(key, () => gql('mutation($u:ID!,$m:Int,$h:Int){setDeviceQuota(userID:$u,maxHeld:$m,hoursPerDay:$h){maxHeld}}',
+          { u: u.id, m: quotaNum(f.maxHeld), h: quotaNum(f.hoursPerDay) }));
+      },
+    },
+    h('label', {}, 'Accel. ', h('input', { name: 'maxHeld', type: 'number', min: -1, value: (u.deviceQuota || {}).maxHeld ?? '', placeholder: '∞' }),
+      h('span', { class: 'muted' }, ' held at once')),
+    h('label', {}, 'Hours ', h('input', { name: 'hoursPerDay', type: 'number', min: -1, value: (u.deviceQuota || {}).hoursPerDay ?? '', placeholder: '∞' }),
+      h('span', { class: 'muted' }, ` a day, ${Math.round(((u.deviceQuota || {}).usedSecondsToday || 0) / 360) / 10} h today`)),
+    h('button', { type: 'submit' }, 'Save accelerator quota')),
     h('form', {
       class: 'inline-form',
       onsubmit: (ev) => {
@@ -504,6 +596,7 @@ function init() {
   $('create-vm').addEventListener('submit', onCreateVm);
   $('create-thing').addEventListener('submit', onCreateThing);
   $('create-user').addEventListener('submit', onCreateUser);
+  $('acquire-form').addEventListener('submit', onAcquire);
   window.addEventListener('hashchange', () => { st.drawn = {}; route(); refresh(); });
   document.addEventListener('visibilitychange', () => { if (!document.hidden) refresh(); });
   start();

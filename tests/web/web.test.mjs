@@ -373,6 +373,71 @@ test("a device held by another tenant's VM shows in use, not whose, and cannot b
   await b.locator('#devices tr[data-dev="4"]').getByRole('button', { name: 'Attach' }).waitFor();
 });
 
+test('accelerators: acquire with a lease, another tenant queues, release hands it over', async () => {
+  // Free device 1 (the Coral) from the tests above: the test hypervisor
+  // cannot hot-plug, so web-1 goes off first.
+  const vms = (await ok(d, '{ getVms { id name } }', null, alice.token)).getVms;
+  const web1 = vms.find((v) => v.name === 'web-1').id;
+  await ok(d, 'mutation($id:ID!){forceOFF(vmID:$id)}', { id: web1 }, alice.token);
+  await ok(d, 'mutation($id:ID!){detachDevice(devID:"1",vmID:$id)}', { id: web1 }, alice.token);
+  const a = await browser();
+  await logIn(a, 'alice', 'alice-pw-5c1e9a');
+  const b = await browser();
+  await logIn(b, 'bob', 'bob-pw-38d1ee');
+  const rowA = a.locator('#devices tr[data-dev="1"]');
+  const rowB = b.locator('#devices tr[data-dev="1"]');
+  await rowA.locator('.profile').filter({ hasText: 'coral-usb' }).waitFor();
+  await rowA.locator('select[name=vm]').selectOption({ label: 'web-1' });
+  await rowA.locator('input[name=lease]').fill('30');
+  await rowA.getByRole('button', { name: 'Acquire' }).click();
+  await rowA.locator('.holder').filter({ hasText: /^web-1, until / }).waitFor();
+  await rowA.getByRole('button', { name: 'Release' }).waitFor();
+  // Bob sees it in use, not whose, and queues.
+  await rowB.locator('.holder').filter({ hasText: /^in use, until / }).waitFor();
+  await rowB.locator('select[name=vm]').selectOption({ label: 'bobs-vm' });
+  await rowB.getByRole('button', { name: 'Queue' }).click();
+  await rowB.locator('.queue').filter({ hasText: '1 waiting (yours: #1 bobs-vm)' }).waitFor();
+  await rowB.getByRole('button', { name: 'Leave queue' }).waitFor();
+  assert.equal(await rowB.locator('[data-err="dev:1"]').textContent(), '');
+  await rowA.locator('.queue').filter({ hasText: /^1 waiting$/ }).waitFor();
+  assert.ok(!(await rowA.textContent()).includes('bobs-vm'));
+  // Alice releases: the device goes to bob, live on both pages.
+  await rowA.getByRole('button', { name: 'Release' }).click();
+  await rowB.locator('.holder').filter({ hasText: /^bobs-vm$/ }).waitFor();
+  await rowA.locator('.holder').filter({ hasText: /^in use$/ }).waitFor();
+  await rowB.getByRole('button', { name: 'Release' }).click();
+  await rowB.locator('.holder').filter({ hasText: /^free$/ }).waitFor();
+  // Any device of a kind: the request form.
+  await b.locator('#acquire-box > summary').click();
+  await b.locator('#acquire-profile').selectOption('coral-usb');
+  await b.locator('#acquire-vm').selectOption({ label: 'bobs-vm' });
+  await b.locator('#acquire-form button[type=submit]').click();
+  await b.locator('#acquire-result').filter({ hasText: /^attached / }).waitFor();
+  await rowB.locator('.holder').filter({ hasText: /^bobs-vm$/ }).waitFor();
+  // A second request of the same VM is the API's error, next to the form.
+  await b.locator('#acquire-form button[type=submit]').click();
+  await b.locator('#acquire-form [data-err=acquire]').filter({ hasText: /\(CONFLICT\)$/ }).waitFor();
+});
+
+test('an admin revokes a lease and sets an accelerator quota the user sees', async () => {
+  const p = await browser();
+  await logIn(p, 'admin', ADMIN_PASSWORD);
+  const row = p.locator('#devices tr[data-dev="1"]');
+  await row.locator('.holder').filter({ hasText: 'bobs-vm (bob)' }).waitFor();
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await row.locator('.holder').filter({ hasText: /^free$/ }).waitFor();
+  const ev = (await ok(d, '{ getDev(id: "1") { events(limit: 1) { kind } } }', null, bob.token)).getDev.events;
+  assert.deepEqual(ev, [{ kind: 'REVOKED' }]);
+  await p.goto(d.url + '/#/admin');
+  const card = p.locator('article.user[data-user="bob"]');
+  await card.locator('input[name=hoursPerDay]').fill('2');
+  await card.getByRole('button', { name: 'Save accelerator quota' }).click();
+  await p.waitForFunction(() => document.querySelector('article.user[data-user="bob"] input[name=hoursPerDay]').value === '2');
+  const b = await browser();
+  await logIn(b, 'bob', 'bob-pw-38d1ee');
+  await b.locator('#quota [data-bar="Accelerator hours today"]').filter({ hasText: / of 2 h$/ }).waitFor();
+});
+
 test('the dashboard fits a phone screen', async () => {
   const p = await browser({ width: 390, height: 844 });
   await logIn(p, 'alice', 'alice-pw-5c1e9a');
