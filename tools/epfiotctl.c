@@ -38,7 +38,7 @@
 #define EXIT_CONN 2
 #define DEFAULT_URL "http://127.0.0.1:8080"
 #define MAX_POS 8
-#define MAX_OPTS 16
+#define MAX_OPTS 32
 
 /* ---- Context and arguments ---------------------------------------------------- */
 
@@ -1156,7 +1156,67 @@ static const column thing_cols[] = {
     {"ENDPOINT", "endpoint"}, {"LAST BOOTSTRAP", "lastBootstrapAt"}, {"ERROR", "lastError"},
 };
 
-#define THING_FIELDS "id name info state endpoint lastBootstrapAt lastError vm{id name}"
+#define THING_FIELDS                                                                            \
+    "id name info state endpoint lastBootstrapAt lastError vm{id name} security pskIdentity "    \
+    "serverSecurity serverPskIdentity shortServerId lifetime binding"
+
+/* The LwM2M options thing create and thing update share: they fill `t`
+ * (a ThingInput or ThingUpdate). Keys are read from files (first line, hex),
+ * never from the command line. */
+static int thing_opts(const args *a, json_t *t)
+{
+    static const struct {
+        const char *opt, *field;
+    } strs[] = {
+        {"info", "info"},
+        {"endpoint", "endpoint"},
+        {"psk-identity", "pskIdentity"},
+        {"server-psk-identity", "serverPskIdentity"},
+        {"binding", "binding"},
+    };
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) {
+        const char *v = arg_opt(a, strs[i].opt);
+        if (v)
+            json_object_set_new(t, strs[i].field, json_string(v));
+    }
+    static const struct {
+        const char *opt, *field;
+    } secs[] = {{"security", "security"}, {"server-security", "serverSecurity"}};
+    for (size_t i = 0; i < 2; i++) {
+        const char *v = arg_opt(a, secs[i].opt);
+        if (!v)
+            continue;
+        if (strcasecmp(v, "nosec") && strcasecmp(v, "psk"))
+            return fail("--%s: nosec or psk, not %s", secs[i].opt, v);
+        json_object_set_new(t, secs[i].field, json_string(strcasecmp(v, "psk") ? "NOSEC" : "PSK"));
+    }
+    static const struct {
+        const char *opt, *field;
+    } ints[] = {{"short-server-id", "shortServerId"}, {"lifetime", "lifetime"}};
+    for (size_t i = 0; i < 2; i++) {
+        long n;
+        bool set;
+        if (int_opt(a, ints[i].opt, &n, &set, false))
+            return EXIT_API;
+        if (set)
+            json_object_set_new(t, ints[i].field, json_integer(n));
+    }
+    static const struct {
+        const char *opt, *field, *what;
+    } keys[] = {{"psk-key-file", "pskKey", "bootstrap PSK key"},
+                {"server-psk-key-file", "serverPskKey", "server PSK key"}};
+    for (size_t i = 0; i < 2; i++) {
+        const char *f = arg_opt(a, keys[i].opt);
+        if (!f)
+            continue;
+        char *k = read_secret(keys[i].what, f);
+        if (!k)
+            return EXIT_API;
+        json_object_set_new(t, keys[i].field, json_string(k));
+        free_secret(k);
+    }
+    return 0;
+}
 
 static int cmd_thing_list(ctl *c, args *a)
 {
@@ -1187,8 +1247,18 @@ static int cmd_thing_show(ctl *c, args *a)
     if (c->json) {
         print_json(t);
     } else {
+        static const column lwm2m[] = {
+            {"SECURITY", "security"},
+            {"PSK IDENTITY", "pskIdentity"},
+            {"SERVER SEC.", "serverSecurity"},
+            {"SERVER PSK ID", "serverPskIdentity"},
+            {"SHORT ID", "shortServerId"},
+            {"LIFETIME", "lifetime"},
+            {"BINDING", "binding"},
+        };
         print_fields(t, thing_cols, 7);
         print_fields(t, info, 1);
+        print_fields(t, lwm2m, 7);
     }
     json_decref(resp);
     return 0;
@@ -1199,15 +1269,18 @@ static int cmd_thing_create(ctl *c, args *a)
     const char *vm = arg_opt(a, "vm");
     if (!vm)
         return fail("thing create needs --vm VM (the VM whose LwM2M server it reports to)");
-    const char *info = arg_opt(a, "info");
+    json_t *t = json_pack("{s:s, s:s, s:s}", "name", a->pos[0], "info", "", "server", vm);
+    int rc = thing_opts(a, t);
+    if (rc) {
+        json_decref(t);
+        return rc;
+    }
     json_t *resp = NULL, *data = NULL;
-    int rc = gql(c, "mutation($t:ThingInput!){createThing(thing:$t){" THING_FIELDS "}}",
-                 json_pack("{s:{s:s, s:s, s:s}}", "t", "name", a->pos[0], "info", info ? info : "",
-                           "server", vm),
-                 &resp, &data);
+    rc = gql(c, "mutation($t:ThingInput!){createThing(thing:$t){" THING_FIELDS "}}",
+             json_pack("{s:o}", "t", t), &resp, &data);
     if (rc)
         return rc;
-    json_t *t = json_object_get(data, "createThing");
+    t = json_object_get(data, "createThing");
     if (c->json)
         print_json(t);
     else
@@ -1233,6 +1306,55 @@ static int cmd_thing_link(ctl *c, args *a)
     }
     free(t);
     free(vm);
+    return rc;
+}
+
+static int cmd_thing_update(ctl *c, args *a)
+{
+    json_t *u = json_object();
+    const char *name = arg_opt(a, "name");
+    const char *vm = arg_opt(a, "vm");
+    if (vm && arg_flag(a, "unlink")) {
+        json_decref(u);
+        return fail("--vm and --unlink exclude each other");
+    }
+    if (name)
+        json_object_set_new(u, "name", json_string(name));
+    if (vm || arg_flag(a, "unlink"))
+        json_object_set_new(u, "server", json_string(vm ? vm : ""));
+    int rc = thing_opts(a, u);
+    if (!rc && !json_object_size(u))
+        rc = fail("thing update needs something to change (see --help)");
+    char *id = NULL;
+    if (!rc)
+        rc = thing_ref(c, a->pos[0], &id);
+    if (rc) {
+        json_decref(u);
+        return rc;
+    }
+    json_t *resp = NULL, *data = NULL;
+    rc = gql(c, "mutation($id:ID!,$t:ThingUpdate!){updateThing(id:$id,thing:$t){" THING_FIELDS "}}",
+             json_pack("{s:s, s:o}", "id", id, "t", u), &resp, &data);
+    free(id);
+    if (rc)
+        return rc;
+    json_t *t = json_object_get(data, "updateThing");
+    if (c->json)
+        print_json(t);
+    else
+        printf("thing %s updated\n", str(json_object_get(t, "name")));
+    json_decref(resp);
+    return 0;
+}
+
+static int cmd_thing_delete(ctl *c, args *a)
+{
+    char *id = NULL;
+    int rc = thing_ref(c, a->pos[0], &id);
+    if (!rc)
+        rc = mutate_id(c, "mutation($id:ID!){deleteThing(id:$id)}", "id", id, "thing", a->pos[0],
+                       "deleted");
+    free(id);
     return rc;
 }
 
@@ -1518,8 +1640,26 @@ static const command commands[] = {
      "Detaches a USB device from its VM (or from VM)."},
     {"thing", "list", cmd_thing_list, 0, 0, "json", "thing list [--json]", "Lists your things with their bootstrap state."},
     {"thing", "show", cmd_thing_show, 1, 1, "json", "thing show THING [--json]", "Shows one thing (ID or name)."},
-    {"thing", "create", cmd_thing_create, 1, 1, "vm= info= json", "thing create NAME --vm VM [--info TEXT] [--json]",
-     "Registers a thing reporting to the LwM2M server of VM."},
+#define THING_OPTS                                                                              \
+    "info= endpoint= security= psk-identity= psk-key-file= server-security= "                   \
+    "server-psk-identity= server-psk-key-file= short-server-id= lifetime= binding= json"
+#define THING_USAGE                                                                             \
+    "[--info TEXT] [--endpoint NAME] [--security nosec|psk] [--psk-identity ID] "               \
+    "[--psk-key-file FILE] [--server-security nosec|psk] [--server-psk-identity ID] "           \
+    "[--server-psk-key-file FILE] [--short-server-id N] [--lifetime SECONDS] [--binding B] "    \
+    "[--json]"
+#define THING_HELP                                                                              \
+    "--security psk: the thing bootstraps over DTLS with --psk-identity and the\n"               \
+    "key (hex) in --psk-key-file; --server-security: the same for the account it\n"             \
+    "gets on its VM's LwM2M server. Keys are write-only: never shown again."
+    {"thing", "create", cmd_thing_create, 1, 1, "vm= " THING_OPTS, "thing create NAME --vm VM " THING_USAGE,
+     "Registers a thing reporting to the LwM2M server of VM.\n" THING_HELP},
+    {"thing", "update", cmd_thing_update, 1, 1, "name= vm= unlink " THING_OPTS,
+     "thing update THING [--name NAME] [--vm VM|--unlink] " THING_USAGE,
+     "Changes a thing (what is not given stays); --unlink detaches it from its VM.\n"
+     "A changed configuration reaches the device at its next bootstrap.\n" THING_HELP},
+    {"thing", "delete", cmd_thing_delete, 1, 1, "", "thing delete THING",
+     "Deletes a thing: the bootstrap server forgets its endpoint."},
     {"thing", "link", cmd_thing_link, 2, 2, "", "thing link THING VM", "Attaches a thing to a VM of yours."},
     {"image", "list", cmd_image_list, 0, 0, "json", "image list [--json]", "Lists the base images VMs are created from."},
     {"user", "list", cmd_user_list, 0, 0, "json", "user list [--json]", "Lists users with usage and quotas (admins: all; users: themselves)."},

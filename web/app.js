@@ -25,7 +25,8 @@ const DASH_QUERY = `query Dashboard {
            profile reserved reservedFor { name } holder { mine since leaseEnd vm { id name owner { name } } }
            queue { position mine profile vm { id name } } }
   deviceProfiles { name usbIDs info }
-  getThings { id name info state endpoint lastBootstrapAt lastError vm { id name } }
+  getThings { id name info state endpoint lastBootstrapAt lastError vm { id name }
+              security pskIdentity serverSecurity serverPskIdentity shortServerId lifetime binding }
   images { name format capacity }
 }`;
 
@@ -422,9 +423,62 @@ function onAcquire(ev) {
   });
 }
 
+// The LwM2M fields of a thing form (register and edit): endpoint, how the
+// thing authenticates to the bootstrap server, and the account it gets on
+// its VM's LwM2M server. Keys are write-only: an edit form starts empty and
+// an empty key field leaves the stored key as it is.
+function lwm2mFields(th = {}) {
+  const sec = (name, value) => h('select', { name },
+    ['NOSEC', 'PSK'].map((x) => h('option', { value: x, selected: (value || 'NOSEC') === x }, x)));
+  const keyHint = th.id ? 'unchanged' : 'hex';
+  return [
+    h('label', {}, 'Endpoint ', h('input', { name: 'endpoint', value: th.endpoint || '', placeholder: th.id ? '' : 'default: the name', autocomplete: 'off' })),
+    h('label', {}, 'Bootstrap security ', sec('security', th.security)),
+    h('label', {}, 'PSK identity ', h('input', { name: 'pskIdentity', value: th.pskIdentity || '', autocomplete: 'off' })),
+    h('label', {}, 'PSK key ', h('input', { name: 'pskKey', type: 'password', placeholder: keyHint, autocomplete: 'new-password' })),
+    h('label', {}, 'Server security ', sec('serverSecurity', th.serverSecurity)),
+    h('label', {}, 'Server PSK identity ', h('input', { name: 'serverPskIdentity', value: th.serverPskIdentity || '', autocomplete: 'off' })),
+    h('label', {}, 'Server PSK key ', h('input', { name: 'serverPskKey', type: 'password', placeholder: keyHint, autocomplete: 'new-password' })),
+    h('label', {}, 'Short server ID ', h('input', { name: 'shortServerId', type: 'number', min: 1, max: 65534, value: th.shortServerId ?? '', placeholder: '1' })),
+    h('label', {}, 'Lifetime (s) ', h('input', { name: 'lifetime', type: 'number', min: 1, value: th.lifetime ?? '', placeholder: '300' })),
+    h('label', {}, 'Binding ', h('input', { name: 'binding', value: th.binding || '', placeholder: 'U', autocomplete: 'off' })),
+  ];
+}
+
+// Form values -> the LwM2M part of a ThingInput/ThingUpdate: only what was
+// filled in (so the API's defaults apply, and blank keys stay unchanged).
+// An identity or key with NOSEC is dropped (the API refuses the pair: the
+// fields may still hold what was there before switching to NOSEC).
+function lwm2mInput(f) {
+  const out = {};
+  for (const k of ['endpoint', 'binding', 'security', 'serverSecurity']) if (f[k]) out[k] = f[k];
+  if (f.security !== 'NOSEC') for (const k of ['pskIdentity', 'pskKey']) if (f[k]) out[k] = f[k];
+  if (f.serverSecurity !== 'NOSEC') for (const k of ['serverPskIdentity', 'serverPskKey']) if (f[k]) out[k] = f[k];
+  for (const k of ['shortServerId', 'lifetime']) if (f[k]) out[k] = Number(f[k]);
+  return out;
+}
+
+function thingEdit(th, key) {
+  return h('details', { class: 'edit' },
+    h('summary', {}, 'Edit'),
+    h('form', {
+      class: 'grid-form',
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        const f = formValues(ev.target);
+        const t = { name: f.name, info: f.info, ...lwm2mInput(f) };
+        act(key, () => gql('mutation($id:ID!,$t:ThingUpdate!){updateThing(id:$id,thing:$t){id}}', { id: th.id, t }));
+      },
+    },
+    h('label', {}, 'Name ', h('input', { name: 'name', value: th.name, required: true })),
+    h('label', {}, 'Info ', h('input', { name: 'info', value: th.info || '' })),
+    lwm2mFields(th),
+    h('button', { type: 'submit' }, 'Save')));
+}
+
 function drawThings({ things, mine }) {
   const t = clear($('things'));
-  t.append(h('thead', {}, h('tr', {}, ['Thing', 'State', 'VM', 'Last bootstrap', 'Error', ''].map((x) => h('th', {}, x)))));
+  t.append(h('thead', {}, h('tr', {}, ['Thing', 'State', 'VM', 'Endpoint', 'Last bootstrap', 'Error', ''].map((x) => h('th', {}, x)))));
   const rows = things.filter(Boolean).map((th) => {
     const key = `thing:${th.id}`;
     const link = mine.length ? h('form', {
@@ -435,15 +489,29 @@ function drawThings({ things, mine }) {
         act(key, () => gql('mutation($t:ID!,$v:ID!){attachThing(thingID:$t,vmID:$v)}', { t: th.id, v: vm }));
       },
     }, vmChoice(mine, 'vm'), h('button', { type: 'submit' }, 'Link')) : null;
+    const unlink = th.vm ? h('button', {
+      type: 'button',
+      onclick: () => act(key, () => gql('mutation($id:ID!){updateThing(id:$id,thing:{server:""}){id}}', { id: th.id })),
+    }, 'Unlink') : null;
+    const del = h('button', {
+      type: 'button',
+      class: 'danger',
+      onclick: () => {
+        if (!confirm(`Delete thing ${th.name}?`)) return;
+        act(key, () => gql('mutation($id:ID!){deleteThing(id:$id)}', { id: th.id }));
+      },
+    }, 'Delete');
+    const sec = th.security === 'PSK' ? `PSK ${th.pskIdentity || ''}`.trim() : 'no security';
     return h('tr', { dataset: { thing: th.name } },
       h('td', { 'data-label': 'Thing' }, h('strong', {}, th.name), th.info ? h('div', { class: 'muted' }, th.info) : null),
       h('td', { 'data-label': 'State' }, stateBadge(th.state)),
       h('td', { 'data-label': 'VM' }, th.vm ? th.vm.name : '—'),
+      h('td', { 'data-label': 'Endpoint', class: 'endpoint' }, th.endpoint || '—', h('div', { class: 'muted sec' }, sec)),
       h('td', { 'data-label': 'Last bootstrap' }, fmtTime(th.lastBootstrapAt)),
       h('td', { 'data-label': 'Error', class: th.lastError ? 'err-cell' : '' }, th.lastError || '—'),
-      h('td', {}, link, errSlot(key)));
+      h('td', {}, h('div', { class: 'actions' }, link, unlink, del), thingEdit(th, key), errSlot(key)));
   });
-  t.append(h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 6, class: 'empty' }, 'No things yet.'))));
+  t.append(h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 7, class: 'empty' }, 'No things yet.'))));
 }
 
 /* ------------------------------------------------------------------ admin */
@@ -576,7 +644,8 @@ function onCreateThing(ev) {
   ev.preventDefault();
   const f = formValues(ev.target);
   act('create-thing', async () => {
-    await gql('mutation($t:ThingInput!){createThing(thing:$t){id}}', { t: { name: f.name, info: f.info || '', server: f.server } });
+    const t = { name: f.name, info: f.info || '', server: f.server, ...lwm2mInput(f) };
+    await gql('mutation($t:ThingInput!){createThing(thing:$t){id}}', { t });
     ev.target.reset();
   });
 }
@@ -595,6 +664,7 @@ function init() {
   $('logout').addEventListener('click', onLogout);
   $('create-vm').addEventListener('submit', onCreateVm);
   $('create-thing').addEventListener('submit', onCreateThing);
+  $('thing-lwm2m').append(...lwm2mFields());
   $('create-user').addEventListener('submit', onCreateUser);
   $('acquire-form').addEventListener('submit', onAcquire);
   window.addEventListener('hashchange', () => { st.drawn = {}; route(); refresh(); });

@@ -37,7 +37,7 @@ test('--help lists every command and exits 0', async () => {
   assert.equal(r.code, 0);
   for (const c of ['login', 'logout', 'vm list', 'vm show', 'vm create', 'vm start', 'vm stop', 'vm force-off',
     'vm destroy', 'vm resize', 'vm pause', 'vm resume', 'device list', 'device attach', 'device detach', 'thing list', 'thing create',
-    'thing link', 'thing show', 'image list', 'user list', 'user create', 'user delete', 'user passwd',
+    'thing link', 'thing show', 'thing update', 'thing delete', 'image list', 'user list', 'user create', 'user delete', 'user passwd',
     'user quota', 'query']) assert.match(r.stdout, new RegExp(`^  ${c}\\b`, 'm'), c);
   assert.match(r.stdout, /Exit status: 0 success, 1 API or usage error, 2 server unreachable/);
 });
@@ -478,6 +478,91 @@ test('thing link attaches a thing to another VM', async () => {
 test('thing list --json is the API array', async () => {
   const list = json(await alice.run(['thing', 'list', '--json']));
   assert.ok(list.some((t) => t.name === 'cli-sensor' && t.state === 'REGISTERED'));
+});
+
+test('thing create with LwM2M options: PSK from a key file, never echoed', async () => {
+  const key = join(alice.home, 'bs.key');
+  writeFileSync(key, '00112233445566778899aabbccddeeff\n');
+  const skey = join(alice.home, 'srv.key');
+  writeFileSync(skey, 'a0a1a2a3\n');
+  const r = await alice.run(['thing', 'create', 'cli-psk', '--vm', 'cli-a', '--endpoint', 'urn:dev:cli-psk',
+    '--security', 'psk', '--psk-identity', 'cli-psk-id', '--psk-key-file', key,
+    '--server-security', 'PSK', '--server-psk-identity', 'cli-srv-id', '--server-psk-key-file', skey,
+    '--short-server-id', '7', '--lifetime', '120', '--binding', 'UT', '--json']);
+  const t = json(r);
+  assert.equal(t.endpoint, 'urn:dev:cli-psk');
+  assert.equal(t.security, 'PSK');
+  assert.equal(t.pskIdentity, 'cli-psk-id');
+  assert.equal(t.serverSecurity, 'PSK');
+  assert.equal(t.serverPskIdentity, 'cli-srv-id');
+  assert.equal(t.shortServerId, 7);
+  assert.equal(t.lifetime, 120);
+  assert.equal(t.binding, 'UT');
+  assert.ok(!r.stdout.includes('00112233') && !r.stdout.includes('a0a1a2a3'), r.stdout);
+  const show = await alice.run(['thing', 'show', 'cli-psk']);
+  assert.match(show.stdout, /^SECURITY\s+PSK$/m);
+  assert.match(show.stdout, /^PSK IDENTITY\s+cli-psk-id$/m);
+  assert.match(show.stdout, /^LIFETIME\s+120$/m);
+  assert.ok(!show.stdout.includes('00112233'), show.stdout);
+});
+
+test('thing create and update refuse a bad --security, a bad number and a missing key file', async () => {
+  let r = await alice.run(['thing', 'create', 'cli-x', '--vm', 'cli-a', '--security', 'dtls']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^epfiotctl: --security: nosec or psk, not dtls$/m);
+  r = await alice.run(['thing', 'update', 'cli-psk', '--lifetime', 'soon']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /--lifetime: not a valid number: soon/);
+  r = await alice.run(['thing', 'update', 'cli-psk', '--psk-key-file', join(alice.home, 'none.key')]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /cannot read .*none\.key/);
+  r = await alice.run(['thing', 'update', 'cli-psk']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /needs something to change/);
+  r = await alice.run(['thing', 'update', 'cli-psk', '--vm', 'cli-a', '--unlink']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /exclude each other/);
+  assert.equal(json(await alice.run(['thing', 'list', '--json'])).some((t) => t.name === 'cli-x'), false);
+});
+
+test('thing create with a bad key is the API error and creates nothing', async () => {
+  const key = join(alice.home, 'bad.key');
+  writeFileSync(key, 'not-hex\n');
+  const r = await alice.run(['thing', 'create', 'cli-badkey', '--vm', 'cli-a', '--security', 'psk',
+    '--psk-identity', 'cli-badkey-id', '--psk-key-file', key]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^epfiotctl: .+\(BAD_USER_INPUT\)$/m);
+  assert.ok(!r.stderr.includes('not-hex'), r.stderr);
+  assert.equal(json(await alice.run(['thing', 'list', '--json'])).some((t) => t.name === 'cli-badkey'), false);
+});
+
+test('thing update changes only what is given; --unlink detaches', async () => {
+  const before = json(await alice.run(['thing', 'show', 'cli-psk', '--json']));
+  const r = await alice.run(['thing', 'update', 'cli-psk', '--name', 'cli-psk2', '--info', 'room 4', '--lifetime', '900']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'thing cli-psk2 updated\n');
+  const t = json(await alice.run(['thing', 'show', 'cli-psk2', '--json']));
+  assert.equal(t.info, 'room 4');
+  assert.equal(t.lifetime, 900);
+  assert.equal(t.endpoint, before.endpoint);
+  assert.equal(t.pskIdentity, before.pskIdentity);
+  assert.equal(t.vm.name, 'cli-a');
+  const m = json(await alice.run(['thing', 'update', 'cli-psk2', '--vm', 'cli-b', '--json']));
+  assert.equal(m.vm.name, 'cli-b');
+  assert.equal(json(await alice.run(['thing', 'update', 'cli-psk2', '--unlink', '--json'])).vm, null);
+});
+
+test('thing delete removes a thing; an unknown one is an error', async () => {
+  const r = await alice.run(['thing', 'delete', 'cli-psk2']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'thing cli-psk2 deleted\n');
+  assert.equal(json(await alice.run(['thing', 'list', '--json'])).some((t) => t.name === 'cli-psk2'), false);
+  const again = await alice.run(['thing', 'delete', 'cli-psk2']);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /^epfiotctl: no thing named cli-psk2$/m);
+  const byId = await alice.run(['thing', 'delete', '999999']);
+  assert.equal(byId.code, 1);
+  assert.match(byId.stderr, /^epfiotctl: no such thing \(NOT_FOUND\)$/m);
 });
 
 /* ---- users ---- */

@@ -18,6 +18,9 @@ if [ $# -lt 1 ]; then
 fi
 EPFIOTD=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 export EPFIOTD
+# The LwM2M device simulator, for the live bootstrap test.
+EPFIOT_THING=${EPFIOT_THING:-$(dirname "$EPFIOTD")/../../tools/epfiot-thing}
+export EPFIOT_THING
 shift
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 if [ ! -x "$CHROMIUM" ]; then

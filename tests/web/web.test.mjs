@@ -8,12 +8,25 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { spawn } from 'node:child_process';
 import { startDaemon, ADMIN_PASSWORD, adminToken, makeUser, ok, gql, tempDir, SLOW } from '../daemon/daemon.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require(process.env.EPFIOT_PLAYWRIGHT);
 const SHOTS = process.env.EPFIOT_SCREENSHOTS;
 const WAIT = 15000 * SLOW;
+const EPFIOT_THING = process.env.EPFIOT_THING;
+
+// Runs a program to its end: {code, stdout, stderr}.
+function run(cmd, args) {
+  return new Promise((res) => {
+    const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    c.stdout.on('data', (b) => { stdout += b; });
+    c.stderr.on('data', (b) => { stderr += b; });
+    c.on('close', (code) => res({ code, stdout, stderr }));
+  });
+}
 
 let d, adminApi, alice, bob;
 const sessions = [];
@@ -237,7 +250,7 @@ test('resizing a VM changes its vCPUs and memory', async () => {
 });
 
 test('registering a thing lists it with its bootstrap state and VM', async () => {
-  await page.locator('#create-thing-box summary').click();
+  await page.locator('#create-thing-box > summary').click();
   const f = page.locator('#create-thing');
   await f.locator('[name=name]').fill('sensor-1');
   await f.locator('[name=info]').fill('temperature, room 2');
@@ -255,9 +268,83 @@ test('linking a thing moves it to another VM', async () => {
   await ok(d, 'mutation($vm:VmInput!){createVm(vm:$vm){id}}', { vm: { name: 'web-2', base: 'busybox.raw' } }, alice.token);
   await vmCard(page, 'web-2').waitFor();
   const row = page.locator('#things tr[data-thing="sensor-1"]');
-  await row.locator('select').selectOption({ label: 'web-2' });
-  await row.getByRole('button', { name: 'Link' }).click();
+  await row.locator('select[name=vm]').selectOption({ label: 'web-2' });
+  await row.getByRole('button', { name: 'Link', exact: true }).click();
   await vmCard(page, 'web-2').locator('.vm-things').filter({ hasText: 'sensor-1' }).waitFor();
+});
+
+test('registering a thing with PSK security shows its endpoint and identity, never its key', async () => {
+  // The register form is still open from the test above.
+  const f = page.locator('#create-thing');
+  await f.locator('[name=name]').fill('sensor-psk');
+  await f.locator('[name=server]').selectOption({ label: 'web-1' });
+  await f.locator('details summary').filter({ hasText: 'LwM2M settings' }).click();
+  await f.locator('[name=endpoint]').fill('urn:dev:sensor-psk');
+  await f.locator('[name=security]').selectOption('PSK');
+  await f.locator('[name=pskIdentity]').fill('sensor-psk-id');
+  await f.locator('[name=pskKey]').fill('00112233445566778899aabbccddeeff');
+  await f.locator('[name=lifetime]').fill('600');
+  await f.locator('button[type=submit]').click();
+  const row = page.locator('#things tr[data-thing="sensor-psk"]');
+  await row.locator('.endpoint').filter({ hasText: 'urn:dev:sensor-psk' }).waitFor();
+  assert.match(await row.locator('.sec').textContent(), /^PSK sensor-psk-id$/);
+  assert.equal(await f.locator('[data-err=create-thing]').textContent(), '');
+  const html = await page.content();
+  assert.ok(!html.includes('00112233445566778899aabbccddeeff'), 'the key is nowhere in the page');
+  const t = (await ok(d, '{ getThings { name lifetime security } }', null, alice.token)).getThings.find((x) => x.name === 'sensor-psk');
+  assert.deepEqual(t, { name: 'sensor-psk', lifetime: 600, security: 'PSK' });
+});
+
+test('a bad thing setting is reported next to the register form', async () => {
+  const f = page.locator('#create-thing');
+  await f.locator('[name=name]').fill('sensor-bad');
+  await f.locator('[name=server]').selectOption({ label: 'web-1' });
+  await f.locator('[name=endpoint]').fill('urn:dev:sensor-psk'); // taken
+  await f.locator('button[type=submit]').click();
+  const err = f.locator('[data-err=create-thing]');
+  await err.filter({ hasText: /\S/ }).waitFor();
+  assert.match(await err.textContent(), /\([A-Z_]+\)$/);
+  assert.equal(await page.locator('#things tr[data-thing="sensor-bad"]').count(), 0);
+  await f.locator('[name=endpoint]').fill('');
+});
+
+test('editing a thing changes it; unlinking and deleting it follow', async () => {
+  let row = page.locator('#things tr[data-thing="sensor-psk"]');
+  await row.locator('details.edit summary').click();
+  const f = row.locator('details.edit form');
+  await f.locator('[name=name]').fill('sensor-psk2');
+  await f.locator('[name=info]').fill('moved to room 3');
+  await f.locator('[name=security]').selectOption('NOSEC');
+  await f.getByRole('button', { name: 'Save' }).click();
+  row = page.locator('#things tr[data-thing="sensor-psk2"]');
+  await row.filter({ hasText: 'moved to room 3' }).waitFor();
+  assert.match(await row.locator('.sec').textContent(), /^no security$/);
+  await row.getByRole('button', { name: 'Unlink' }).click();
+  await row.locator('td[data-label=VM]').filter({ hasText: /^—$/ }).waitFor();
+  assert.equal(await row.getByRole('button', { name: 'Unlink' }).count(), 0);
+  await row.getByRole('button', { name: 'Delete' }).click();
+  await row.waitFor({ state: 'detached' });
+  const left = (await ok(d, '{ getThings { name } }', null, alice.token)).getThings.map((x) => x.name);
+  assert.ok(!left.includes('sensor-psk2'), left.join());
+});
+
+test('a thing bootstrapping is followed live: BOOTSTRAPPED with its time, no reload', async () => {
+  await ok(d, 'mutation($t:ThingInput!){createThing(thing:$t){id}}',
+    { t: { name: 'sensor-live', info: 'live', server: 'web-1', endpoint: 'sensor-live' } }, alice.token);
+  const row = page.locator('#things tr[data-thing="sensor-live"]');
+  await row.filter({ hasText: 'REGISTERED' }).waitFor();
+  // The bootstrap writes the VM's address as the LwM2M server's: it must run.
+  const id = await vmCard(page, 'web-1').getAttribute('data-id');
+  await ok(d, 'mutation($id:ID!){powerON(vmID:$id){id}}', { id }, alice.token);
+  await waitState(page, 'web-1', 'RUNNING');
+  await page.evaluate(() => { window.__noReload = 1; });
+  const r = await run(EPFIOT_THING, ['-p', String(d.coapPort), '-e', 'sensor-live', '--no-register', '-t', String(60 * SLOW)]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  await row.locator('[data-state=BOOTSTRAPPED]').waitFor();
+  await row.locator('td[data-label="Last bootstrap"]').filter({ hasText: /\d/ }).waitFor();
+  assert.equal(await page.evaluate(() => window.__noReload), 1, 'the page was not reloaded');
+  await ok(d, 'mutation($id:ID!){forceOFF(vmID:$id)}', { id }, alice.token);
+  await waitState(page, 'web-1', 'POWEROFF');
 });
 
 test('destroying a VM removes it from the list', async () => {
@@ -445,4 +532,14 @@ test('the dashboard fits a phone screen', async () => {
   const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
   await shot(p, 'dashboard-phone.png');
+});
+
+test('the admin page fits a phone screen', async () => {
+  const p = await browser({ width: 390, height: 844 });
+  await logIn(p, 'admin', ADMIN_PASSWORD);
+  await p.goto(d.url + '/#/admin');
+  await p.locator('article.user[data-user="alice"]').waitFor();
+  await p.locator('#all-vms tr[data-vm="web-1"]').waitFor();
+  const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
 });
