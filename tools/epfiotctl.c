@@ -1068,33 +1068,278 @@ static int cmd_vm_resize(ctl *c, args *a)
 /* ---- device -------------------------------------------------------------------- */
 
 static const column dev_cols[] = {
-    {"ID", "id"},     {"VENDOR", "vendorId"}, {"PRODUCT", "productId"}, {"PORT", "port"},
-    {"PRESENT", "present"}, {"VM", "holder"},   {"INFO", "info"},
+    {"ID", "id"},          {"VENDOR", "vendorId"}, {"PRODUCT", "productId"},
+    {"PORT", "port"},      {"PRESENT", "present"}, {"VM", "heldBy"},
+    {"PROFILE", "profile"}, {"QUEUE", "waiting"},  {"INFO", "info"},
 };
+
+#define DEV_FIELDS                                                                              \
+    "id bus device info vendorId productId serial port present inUse vm{id name} profile "     \
+    "reserved reservedFor{name} holder{mine since leaseEnd vm{id name}} "                      \
+    "queue{position mine profile leaseSeconds enqueuedAt vm{id name}}"
+
+/* The table's computed columns: the VM holding it (a lease's, else a plain
+ * attachment's; "(in use)" for a VM the caller cannot see, another
+ * tenant's) and the queue length. */
+static void dev_table_cells(json_t *x)
+{
+    json_t *name = path_get(x, "holder.vm.name");
+    if (!json_is_string(name))
+        name = path_get(x, "vm.name");
+    if (json_is_string(name))
+        json_object_set(x, "heldBy", name);
+    else if (json_is_object(json_object_get(x, "holder")) ||
+             json_is_true(json_object_get(x, "inUse")))
+        json_object_set_new(x, "heldBy", json_string("(in use)"));
+    size_t q = json_array_size(json_object_get(x, "queue"));
+    if (q)
+        json_object_set_new(x, "waiting", json_integer((json_int_t)q));
+}
 
 static int cmd_device_list(ctl *c, args *a)
 {
     json_t *resp = NULL, *data = NULL;
-    int rc = gql(c,
-                 "{getUsb{id bus device info vendorId productId serial port present inUse vm{id name}}}",
-                 NULL, &resp, &data);
+    int rc = gql(c, "{getUsb{" DEV_FIELDS "}}", NULL, &resp, &data);
     if (rc)
         return rc;
     json_t *rows = json_object_get(data, "getUsb");
     if (!c->json) {
-        /* The VM column: the caller's VM, "(in use)" for a VM the caller
-         * cannot see (another tenant's), "-" when free. */
         size_t i;
         json_t *x;
+        json_array_foreach(rows, i, x) dev_table_cells(x);
+    }
+    return list_out(c, resp, rows, dev_cols, 9);
+}
+
+static int cmd_device_show(ctl *c, args *a)
+{
+    char *id = NULL;
+    int rc = dev_ref(c, a->pos[0], &id);
+    json_t *resp = NULL, *data = NULL;
+    if (!rc)
+        rc = gql(c, "query($id:ID!){getDev(id:$id){" DEV_FIELDS " events(limit:10){at kind mine detail}}}",
+                 json_pack("{s:s}", "id", id), &resp, &data);
+    free(id);
+    if (rc)
+        return rc;
+    json_t *x = json_object_get(data, "getDev");
+    if (!json_is_object(x)) {
+        json_decref(resp);
+        return fail("no device %s", a->pos[0]);
+    }
+    if (c->json) {
+        print_json(x);
+        json_decref(resp);
+        return 0;
+    }
+    dev_table_cells(x);
+    static const column more[] = {
+        {"SERIAL", "serial"},          {"LEASE SINCE", "holder.since"},
+        {"LEASE END", "holder.leaseEnd"}, {"RESERVED", "reserved"},
+        {"RESERVED FOR", "reservedFor.name"},
+    };
+    print_fields(x, dev_cols, 9);
+    print_fields(x, more, 5);
+    size_t i;
+    json_t *w;
+    json_array_foreach(json_object_get(x, "queue"), i, w) {
+        char b[64];
+        printf("%-14s #%s %s%s%s\n", i ? "" : "WAITING", cell(json_object_get(w, "position"), b, sizeof b),
+               json_is_true(json_object_get(w, "mine")) ? str(path_get(w, "vm.name")) : "(another tenant)",
+               json_is_string(json_object_get(w, "profile")) ? " for any " : "",
+               json_is_string(json_object_get(w, "profile")) ? str(json_object_get(w, "profile")) : "");
+    }
+    json_array_foreach(json_object_get(x, "events"), i, w)
+        printf("%-14s %s %s %s\n", i ? "" : "EVENTS", str(json_object_get(w, "at")),
+               str(json_object_get(w, "kind")), str(json_object_get(w, "detail")));
+    json_decref(resp);
+    return 0;
+}
+
+static int cmd_device_acquire(ctl *c, args *a)
+{
+    const char *profile = arg_opt(a, "profile");
+    const char *devref = arg_opt(a, "device");
+    if (!profile == !devref)
+        return fail("device acquire needs --profile PROFILE or --device DEVICE (one of them)");
+    long lease = 0;
+    bool set;
+    if (int_opt(a, "lease", &lease, &set, false))
+        return EXIT_API;
+    char *vm = NULL, *dev = NULL;
+    int rc = vm_ref(c, a->pos[0], &vm);
+    if (!rc && devref)
+        rc = dev_ref(c, devref, &dev);
+    json_t *resp = NULL, *data = NULL;
+    if (!rc) {
+        json_t *vars = json_pack("{s:s, s:I}", "v", vm, "l", (json_int_t)lease);
+        json_object_set_new(vars, "p", profile ? json_string(profile) : json_null());
+        json_object_set_new(vars, "d", dev ? json_string(dev) : json_null());
+        rc = gql(c,
+                 "mutation($v:ID!,$p:String,$d:ID,$l:Int){acquireDevice(vmID:$v,profile:$p,devID:$d,"
+                 "leaseSeconds:$l){status position leaseEnd device{id info vendorId productId}}}",
+                 vars, &resp, &data);
+    }
+    free(vm);
+    free(dev);
+    if (rc)
+        return rc;
+    json_t *r = json_object_get(data, "acquireDevice");
+    if (c->json) {
+        print_json(r);
+    } else if (!strcmp(str(json_object_get(r, "status")), "ATTACHED")) {
+        printf("device %s attached to VM %s", str(path_get(r, "device.id")), a->pos[0]);
+        if (json_is_string(json_object_get(r, "leaseEnd")))
+            printf(" until %s", str(json_object_get(r, "leaseEnd")));
+        putchar('\n');
+    } else {
+        char b[32];
+        printf("VM %s queued for %s, position %s\n", a->pos[0], profile ? profile : devref,
+               cell(json_object_get(r, "position"), b, sizeof b));
+    }
+    json_decref(resp);
+    return 0;
+}
+
+/* release, revoke: one mutation on one device. */
+static int dev_action(ctl *c, args *a, const char *query, const char *done)
+{
+    char *id = NULL;
+    int rc = dev_ref(c, a->pos[0], &id);
+    if (!rc)
+        rc = mutate_id(c, query, "d", id, "device", a->pos[0], done);
+    free(id);
+    return rc;
+}
+
+static int cmd_device_release(ctl *c, args *a)
+{
+    return dev_action(c, a, "mutation($d:ID!){releaseDevice(devID:$d)}", "released");
+}
+
+static int cmd_device_revoke(ctl *c, args *a)
+{
+    return dev_action(c, a, "mutation($d:ID!){revokeDevice(devID:$d)}", "revoked");
+}
+
+static int cmd_device_leave_queue(ctl *c, args *a)
+{
+    char *vm = NULL;
+    int rc = vm_ref(c, a->pos[0], &vm);
+    json_t *resp = NULL, *data = NULL;
+    if (!rc)
+        rc = gql(c, "mutation($v:ID!){leaveDeviceQueue(vmID:$v)}", json_pack("{s:s}", "v", vm),
+                 &resp, &data);
+    free(vm);
+    if (rc)
+        return rc;
+    printf("VM %s left %lld request(s)\n", a->pos[0],
+           (long long)json_integer_value(json_object_get(data, "leaveDeviceQueue")));
+    json_decref(resp);
+    return 0;
+}
+
+static int cmd_device_reserve(ctl *c, args *a)
+{
+    bool none = arg_flag(a, "none");
+    if (none == (a->npos > 1))
+        return fail("device reserve needs a USER or --none (one of them)");
+    char *dev = NULL, *user = NULL;
+    int rc = dev_ref(c, a->pos[0], &dev);
+    if (!rc && !none)
+        rc = user_ref(c, a->pos[1], &user);
+    json_t *resp = NULL, *data = NULL;
+    if (!rc) {
+        json_t *vars = json_pack("{s:s}", "d", dev);
+        json_object_set_new(vars, "u", user ? json_string(user) : json_null());
+        rc = gql(c, "mutation($d:ID!,$u:ID){reserveDevice(devID:$d,userID:$u)}", vars, &resp,
+                 &data);
+    }
+    free(dev);
+    free(user);
+    if (rc)
+        return rc;
+    if (none)
+        printf("device %s is no longer reserved\n", a->pos[0]);
+    else
+        printf("device %s reserved for %s\n", a->pos[0], a->pos[1]);
+    json_decref(resp);
+    return 0;
+}
+
+static int cmd_device_profiles(ctl *c, args *a)
+{
+    static const column cols[] = {{"NAME", "name"}, {"USB IDS", "ids"}, {"BUILTIN", "builtin"}, {"INFO", "info"}};
+    json_t *resp = NULL, *data = NULL;
+    int rc = gql(c, "{deviceProfiles{id name usbIDs info builtin}}", NULL, &resp, &data);
+    if (rc)
+        return rc;
+    json_t *rows = json_object_get(data, "deviceProfiles");
+    if (!c->json) {
+        size_t i, j;
+        json_t *x, *u;
         json_array_foreach(rows, i, x) {
-            json_t *name = path_get(x, "vm.name");
-            if (json_is_string(name))
-                json_object_set(x, "holder", name);
-            else if (json_is_true(json_object_get(x, "inUse")))
-                json_object_set_new(x, "holder", json_string("(in use)"));
+            char buf[256] = "";
+            size_t n = 0;
+            json_array_foreach(json_object_get(x, "usbIDs"), j, u) {
+                int w = snprintf(buf + n, sizeof buf - n, "%s%s", j ? "," : "", str(u));
+                if (w < 0 || (size_t)w >= sizeof buf - n)
+                    break;
+                n += (size_t)w;
+            }
+            json_object_set_new(x, "ids", json_string(buf));
         }
     }
-    return list_out(c, resp, rows, dev_cols, 7);
+    return list_out(c, resp, rows, cols, 4);
+}
+
+static int cmd_device_profile_create(ctl *c, args *a)
+{
+    const char *ids = arg_opt(a, "usb-ids");
+    if (!ids)
+        return fail("device profile-create needs --usb-ids VVVV:PPPP[,VVVV:PPPP...]");
+    json_t *list = json_array();
+    add_words(list, ids);
+    const char *info = arg_opt(a, "info");
+    json_t *vars = json_pack("{s:s, s:o}", "n", a->pos[0], "ids", list);
+    json_object_set_new(vars, "i", info ? json_string(info) : json_null());
+    json_t *resp = NULL, *data = NULL;
+    int rc = gql(c,
+                 "mutation($n:String!,$ids:[String!]!,$i:String){createDeviceProfile(name:$n,"
+                 "usbIDs:$ids,info:$i){id name usbIDs info builtin}}",
+                 vars, &resp, &data);
+    if (rc)
+        return rc;
+    json_t *p = json_object_get(data, "createDeviceProfile");
+    if (c->json)
+        print_json(p);
+    else
+        printf("created device profile %s\n", str(json_object_get(p, "name")));
+    json_decref(resp);
+    return 0;
+}
+
+static int cmd_device_events(ctl *c, args *a)
+{
+    static const column cols[] = {{"AT", "at"}, {"DEVICE", "device"}, {"KIND", "kind"},
+                                  {"MINE", "mine"}, {"DETAIL", "detail"}};
+    long limit = 50;
+    bool set;
+    if (int_opt(a, "limit", &limit, &set, false))
+        return EXIT_API;
+    char *dev = NULL;
+    int rc = a->npos ? dev_ref(c, a->pos[0], &dev) : 0;
+    if (rc)
+        return rc;
+    json_t *vars = json_pack("{s:I}", "l", (json_int_t)limit);
+    json_object_set_new(vars, "d", dev ? json_string(dev) : json_null());
+    free(dev);
+    json_t *resp = NULL, *data = NULL;
+    rc = gql(c, "query($d:ID,$l:Int){deviceEvents(devID:$d,limit:$l){at device kind mine detail}}",
+             vars, &resp, &data);
+    if (rc)
+        return rc;
+    return list_out(c, resp, json_object_get(data, "deviceEvents"), cols, 5);
 }
 
 static int cmd_device_attach(ctl *c, args *a)
@@ -1521,6 +1766,53 @@ static int cmd_user_quota(ctl *c, args *a)
     return 0;
 }
 
+static int cmd_user_device_quota(ctl *c, args *a)
+{
+    long held = 0, hours = 0;
+    bool set_held, set_hours;
+    if (int_opt(a, "max-held", &held, &set_held, true) ||
+        int_opt(a, "hours-per-day", &hours, &set_hours, true))
+        return EXIT_API;
+    char *id = NULL;
+    int rc = user_ref(c, a->pos[0], &id);
+    json_t *resp = NULL, *data = NULL;
+    if (!rc && (set_held || set_hours)) {
+        /* setDeviceQuota sets both: keep the one not given. */
+        rc = gql(c, "query($id:ID!){getUser(id:$id){deviceQuota{maxHeld hoursPerDay}}}",
+                 json_pack("{s:s}", "id", id), &resp, &data);
+        if (!rc) {
+            json_t *cur = path_get(json_object_get(data, "getUser"), "deviceQuota");
+            json_t *vars = json_pack("{s:s}", "id", id);
+            json_t *m = json_object_get(cur, "maxHeld"), *h = json_object_get(cur, "hoursPerDay");
+            json_object_set_new(vars, "m", set_held ? json_integer(held) : m ? json_incref(m) : json_null());
+            json_object_set_new(vars, "h", set_hours ? json_integer(hours) : h ? json_incref(h) : json_null());
+            json_decref(resp);
+            rc = gql(c, "mutation($id:ID!,$m:Int,$h:Int){setDeviceQuota(userID:$id,maxHeld:$m,hoursPerDay:$h){maxHeld}}",
+                     vars, &resp, &data);
+            if (!rc)
+                json_decref(resp);
+        }
+    }
+    if (!rc)
+        rc = gql(c, "query($id:ID!){getUser(id:$id){name deviceQuota{maxHeld hoursPerDay usedSecondsToday}}}",
+                 json_pack("{s:s}", "id", id), &resp, &data);
+    free(id);
+    if (rc)
+        return rc;
+    json_t *q = path_get(json_object_get(data, "getUser"), "deviceQuota");
+    if (c->json) {
+        print_json(q);
+    } else {
+        char b[32];
+        json_t *m = json_object_get(q, "maxHeld"), *h = json_object_get(q, "hoursPerDay");
+        printf("held at once   %s\n", json_is_integer(m) ? cell(m, b, sizeof b) : "unlimited");
+        printf("hours per day  %s\n", json_is_integer(h) ? cell(h, b, sizeof b) : "unlimited");
+        printf("used today     %llds\n", (long long)json_integer_value(json_object_get(q, "usedSecondsToday")));
+    }
+    json_decref(resp);
+    return 0;
+}
+
 /* ---- query --------------------------------------------------------------------- */
 
 static char *read_all(FILE *f)
@@ -1634,6 +1926,27 @@ static const command commands[] = {
     {"vm", "resize", cmd_vm_resize, 1, 1, "vcpu= memory=", "vm resize VM [--vcpu N] [--memory MIB]",
      "Changes vCPUs and/or memory: live when possible, else at next boot."},
     {"device", "list", cmd_device_list, 0, 0, "json", "device list [--json]", "Lists the host's USB devices and the VM holding each."},
+    {"device", "show", cmd_device_show, 1, 1, "json", "device show DEVICE [--json]",
+     "Shows one device: holder, lease, queue, reservation, last events."},
+    {"device", "acquire", cmd_device_acquire, 1, 1, "profile= device= lease= json",
+     "device acquire VM (--profile PROFILE | --device DEVICE) [--lease SECONDS] [--json]",
+     "Requests an accelerator for a VM of yours: attached at once when one is free,\n"
+     "else a place in its queue. --lease ends the lease by itself (default: until\n"
+     "released)."},
+    {"device", "release", cmd_device_release, 1, 1, "", "device release DEVICE",
+     "Gives back a device you lease; the next in its queue gets it."},
+    {"device", "leave-queue", cmd_device_leave_queue, 1, 1, "", "device leave-queue VM",
+     "Withdraws every waiting request of a VM of yours."},
+    {"device", "revoke", cmd_device_revoke, 1, 1, "", "device revoke DEVICE", "Admins: ends the device's lease now."},
+    {"device", "reserve", cmd_device_reserve, 1, 2, "none", "device reserve DEVICE (USER | --none)",
+     "Admins: only USER may get the device from now on (--none: anyone)."},
+    {"device", "profiles", cmd_device_profiles, 0, 0, "json", "device profiles [--json]",
+     "Lists the device profiles (kinds of accelerators and their USB IDs)."},
+    {"device", "profile-create", cmd_device_profile_create, 1, 1, "usb-ids= info= json",
+     "device profile-create NAME --usb-ids VVVV:PPPP[,...] [--info TEXT] [--json]",
+     "Admins: a new device profile."},
+    {"device", "events", cmd_device_events, 0, 1, "limit= json", "device events [DEVICE] [--limit N] [--json]",
+     "The newest accelerator events (of one device, or all)."},
     {"device", "attach", cmd_device_attach, 2, 2, "", "device attach DEVICE VM",
      "Passes a USB device (ID or VENDOR:PRODUCT) through to a VM of yours."},
     {"device", "detach", cmd_device_detach, 1, 2, "", "device detach DEVICE [VM]",
@@ -1672,6 +1985,9 @@ static const command commands[] = {
     {"user", "quota", cmd_user_quota, 1, 1, "vms= vcpus= memory= devices= json",
      "user quota USER [--vms N] [--vcpus N] [--memory MIB] [--devices N] [--json]",
      "Shows a user's usage and quotas; admins set them (-1: unlimited)."},
+    {"user", "device-quota", cmd_user_device_quota, 1, 1, "max-held= hours-per-day= json",
+     "user device-quota USER [--max-held N] [--hours-per-day N] [--json]",
+     "Shows a user's accelerator quota and today's use; admins set it (-1: unlimited)."},
     {"query", NULL, cmd_query, 0, 1, "file= vars= var=", "query [DOCUMENT] [--file FILE|-] [--var NAME=VALUE]... [--vars FILE]",
      "Sends a raw GraphQL request and prints the JSON response; exit 1 when\n"
      "it has errors. A --var value that parses as JSON is sent as JSON."},

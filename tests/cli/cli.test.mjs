@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { startDaemon, ADMIN_PASSWORD, adminToken, makeUser, ok, REPO } from '../daemon/daemon.mjs';
+import { startDaemon, ADMIN_PASSWORD, adminToken, makeUser, makeVm, ok, REPO, SLOW, sleep } from '../daemon/daemon.mjs';
 import { profile } from './cli.mjs';
 
 let d, admin, alice, aliceApi, adminApi;
@@ -36,7 +36,9 @@ test('--help lists every command and exits 0', async () => {
   const r = await profile(d).run(['--help']);
   assert.equal(r.code, 0);
   for (const c of ['login', 'logout', 'vm list', 'vm show', 'vm create', 'vm start', 'vm stop', 'vm force-off',
-    'vm destroy', 'vm resize', 'vm pause', 'vm resume', 'device list', 'device attach', 'device detach', 'thing list', 'thing create',
+    'vm destroy', 'vm resize', 'vm pause', 'vm resume', 'device list', 'device attach', 'device detach', 'device show',
+    'device acquire', 'device release', 'device leave-queue', 'device revoke', 'device reserve', 'device profiles',
+    'device profile-create', 'device events', 'user device-quota', 'thing list', 'thing create',
     'thing link', 'thing show', 'thing update', 'thing delete', 'image list', 'user list', 'user create', 'user delete', 'user passwd',
     'user quota', 'query']) assert.match(r.stdout, new RegExp(`^  ${c}\\b`, 'm'), c);
   assert.match(r.stdout, /Exit status: 0 success, 1 API or usage error, 2 server unreachable/);
@@ -381,7 +383,7 @@ test('vm destroy of a running VM needs --force', async () => {
 test('device list shows the host USB devices', async () => {
   const r = await alice.run(['device', 'list']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^ID\s+VENDOR\s+PRODUCT\s+PORT\s+PRESENT\s+VM\s+INFO$/m);
+  assert.match(r.stdout, /^ID\s+VENDOR\s+PRODUCT\s+PORT\s+PRESENT\s+VM\s+PROFILE\s+QUEUE\s+INFO$/m);
   assert.match(r.stdout, /\s18d1\s+9302\s/);
   const list = json(await alice.run(['device', 'list', '--json']));
   assert.ok(list.length >= 4);
@@ -443,6 +445,146 @@ test('device detach of a free device fails', async () => {
   const r = await alice.run(['device', 'detach', '4']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /not attached to any VM of yours/);
+});
+
+/* ---- accelerators ---- */
+
+let erin;
+const devRow = (out, id) => out.split('\n').find((l) => l.startsWith(`${id} `)) || '';
+
+async function until(fn, what, ms = 90000 * SLOW) {
+  const deadline = Date.now() + ms;
+  let last;
+  while (Date.now() < deadline) {
+    last = await fn();
+    if (last) return last;
+    await sleep(200);
+  }
+  assert.fail(`${what}: not reached`);
+}
+
+test('device profiles lists the shipped coral-usb profile', async () => {
+  const r = await alice.run(['device', 'profiles']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^NAME\s+USB IDS\s+BUILTIN\s+INFO$/m);
+  assert.match(r.stdout, /^coral-usb\s+1a6e:089a,18d1:9302\s+yes\s/m);
+  const p = json(await alice.run(['device', 'profiles', '--json'])).find((x) => x.name === 'coral-usb');
+  assert.deepEqual(p.usbIDs, ['1a6e:089a', '18d1:9302']);
+});
+
+test('device acquire with a lease attaches; another tenant queues and sees no foreign VM', async () => {
+  const u = await makeUser(d, adminApi, 'erin', 'erin-pw-2b7c9d');
+  erin = profile(d);
+  assert.equal((await erin.run(['login', 'erin'], { input: 'erin-pw-2b7c9d\n' })).code, 0);
+  await makeVm(d, u.token, 'erin-vm');
+  const a = await alice.run(['device', 'acquire', 'cli-a', '--device', '1', '--lease', '600']);
+  assert.equal(a.code, 0, a.stderr);
+  assert.match(a.stdout, /^device 1 attached to VM cli-a until \d{4}-\d\d-\d\dT/);
+  assert.match(devRow((await alice.run(['device', 'list'])).stdout, 1), /\syes\s+cli-a\s+coral-usb\s+-\s/);
+  const q = await erin.run(['device', 'acquire', 'erin-vm', '--profile', 'coral-usb']);
+  assert.equal(q.code, 0, q.stderr);
+  assert.equal(q.stdout, 'VM erin-vm queued for coral-usb, position 1\n');
+  const row = devRow((await erin.run(['device', 'list'])).stdout, 1);
+  assert.match(row, /\syes\s+\(in use\)\s+coral-usb\s+1\s/);
+  assert.ok(!row.includes('cli-a'), row);
+  const es = (await erin.run(['device', 'show', '1'])).stdout;
+  assert.match(es, /^WAITING\s+#1 erin-vm for any coral-usb$/m);
+  assert.ok(!es.includes('cli-a'), es);
+  assert.match((await alice.run(['device', 'show', '1'])).stdout, /^WAITING\s+#1 \(another tenant\)/m);
+  const j = json(await erin.run(['device', 'show', '1', '--json']));
+  assert.deepEqual(j.holder.vm, null);
+  assert.equal(j.queue[0].mine, true);
+});
+
+test('only the holder releases, only an admin revokes; a release hands the device on', async () => {
+  let r = await erin.run(['device', 'release', '1']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /\(NOT_FOUND\)$/m);
+  r = await erin.run(['device', 'revoke', '1']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /\(FORBIDDEN\)$/m);
+  r = await alice.run(['device', 'release', '1']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'device 1 released\n');
+  await until(async () => /\syes\s+erin-vm\s/.test(devRow((await erin.run(['device', 'list'])).stdout, 1)), 'erin holds it');
+  r = await erin.run(['device', 'leave-queue', 'erin-vm']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'VM erin-vm left 0 request(s)\n');
+  r = await admin.run(['device', 'revoke', '18d1:9302']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'device 18d1:9302 revoked\n');
+  const ev = json(await erin.run(['device', 'events', '1', '--limit', '1', '--json']));
+  assert.equal(ev[0].kind, 'REVOKED');
+  assert.equal(ev[0].mine, true);
+  assert.match((await erin.run(['device', 'events'])).stdout, /^AT\s+DEVICE\s+KIND\s+MINE\s+DETAIL$/m);
+});
+
+test('device acquire and reserve refuse bad arguments', async () => {
+  for (const [args, re] of [
+    [['device', 'acquire', 'cli-a'], /needs --profile PROFILE or --device DEVICE/],
+    [['device', 'acquire', 'cli-a', '--profile', 'coral-usb', '--device', '1'], /needs --profile PROFILE or --device DEVICE/],
+    [['device', 'acquire', 'cli-a', '--device', '1', '--lease', 'soon'], /--lease: not a valid number: soon/],
+    [['device', 'acquire', 'cli-a', '--profile', 'no-such-profile'], /\([A-Z_]+\)$/m],
+    [['device', 'reserve', '1'], /needs a USER or --none/],
+    [['device', 'events', '--limit', '-5'], /--limit: not a valid number/],
+  ]) {
+    const r = await alice.run(args);
+    assert.equal(r.code, 1, args.join(' '));
+    assert.match(r.stderr, re, args.join(' '));
+  }
+});
+
+test('admins reserve a device for a user and lift it; users cannot', async () => {
+  let r = await alice.run(['device', 'reserve', '1', 'alice']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /\(FORBIDDEN\)$/m);
+  r = await admin.run(['device', 'reserve', '1', 'erin']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'device 1 reserved for erin\n');
+  const j = json(await erin.run(['device', 'show', '1', '--json']));
+  assert.equal(j.reserved, true);
+  assert.equal(j.reservedFor.name, 'erin');
+  assert.match((await erin.run(['device', 'show', '1'])).stdout, /^RESERVED FOR\s+erin$/m);
+  r = await admin.run(['device', 'reserve', '1', '--none']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(json(await erin.run(['device', 'show', '1', '--json'])).reserved, false);
+});
+
+test('admins create device profiles; users cannot; bad IDs are the API error', async () => {
+  const r = await admin.run(['device', 'profile-create', 'cli-tpu', '--usb-ids', '1ac1:089a, 1ac1:089b', '--info', 'test TPU', '--json']);
+  const p = json(r);
+  assert.deepEqual([p.name, p.usbIDs, p.info, p.builtin], ['cli-tpu', ['1ac1:089a', '1ac1:089b'], 'test TPU', false]);
+  let e = await alice.run(['device', 'profile-create', 'cli-tpu2', '--usb-ids', '1ac1:089c']);
+  assert.equal(e.code, 1);
+  assert.match(e.stderr, /\(FORBIDDEN\)$/m);
+  e = await admin.run(['device', 'profile-create', 'cli-tpu3', '--usb-ids', 'nothex']);
+  assert.equal(e.code, 1);
+  assert.match(e.stderr, /\(BAD_USER_INPUT\)$/m);
+  e = await admin.run(['device', 'profile-create', 'cli-tpu4']);
+  assert.equal(e.code, 1);
+  assert.match(e.stderr, /needs --usb-ids/);
+  assert.match((await alice.run(['device', 'profiles'])).stdout, /^cli-tpu\s+1ac1:089a,1ac1:089b\s+no\s+test TPU$/m);
+});
+
+test('user device-quota: admins set it, the user sees it, others cannot set it', async () => {
+  let r = await admin.run(['user', 'device-quota', 'erin', '--hours-per-day', '3']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^held at once\s+unlimited$/m);
+  assert.match(r.stdout, /^hours per day\s+3$/m);
+  r = await admin.run(['user', 'device-quota', 'erin', '--max-held', '1', '--json']);
+  const q = json(r);
+  assert.equal(q.maxHeld, 1);
+  assert.equal(q.hoursPerDay, 3, 'the hours are kept');
+  assert.equal(typeof q.usedSecondsToday, 'number');
+  r = await erin.run(['user', 'device-quota', 'erin']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^held at once\s+1$/m);
+  r = await alice.run(['user', 'device-quota', 'alice', '--max-held', '5']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /\(FORBIDDEN\)$/m);
+  r = await admin.run(['user', 'device-quota', 'erin', '--max-held', 'x']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /--max-held: not a valid number: x/);
 });
 
 /* ---- things ---- */
