@@ -358,7 +358,8 @@ static void check_lease(core *c, store *st, store_accel_lease *l, int64_t now)
         if (now > l->since)
             store_accel_held_add(st, l->dev_id, l->user_id, now - l->since);
         event(st, d.id, "RELEASED", l->vm_id, l->user_id, now, "detached with detachDevice");
-    } else if (l->was_running && (state == STORE_VM_POWEROFF || state == STORE_VM_ERROR)) {
+    } else if (l->was_running && (state == STORE_VM_POWEROFF || state == STORE_VM_CRASHED ||
+                                  state == STORE_VM_ERROR)) {
         end_lease(c, st, l, "POWEROFF", now);
     } else if (l->lease_end && now >= l->lease_end) {
         end_lease(c, st, l, "EXPIRED", now);

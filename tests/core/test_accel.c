@@ -256,6 +256,31 @@ TEST(the_holder_powering_off_hands_the_device_over)
     env_free(&e);
 }
 
+/* The guest shuts itself down: no API call, only the hypervisor's event
+ * (delivered here as the driver's event thread delivers it). */
+TEST(the_holder_shutting_down_by_itself_hands_the_device_over)
+{
+    env e;
+    aenv_init(&e);
+    free(gq(&e, e.alice, "mutation{acquireDevice(vmID:\"1\",devID:\"1\"){status}}"));
+    free(gq(&e, e.alice, "mutation{powerON(vmID:\"1\"){state}}"));
+    core_accel_tick(e.c);
+    free(gq(&e, e.bob, "mutation{acquireDevice(vmID:\"2\",devID:\"1\"){status}}"));
+    core_drv_lock(e.c);
+    CHECK_INT(drv_vm_force_off(e.c->d, "epfiot-vm-1"), DRV_OK);
+    core_drv_unlock(e.c);
+    drv_event ev = {.type = DRV_EV_VM_STATE, .name = "epfiot-vm-1", .state = DRV_VM_SHUTOFF};
+    core_on_event(&ev, e.c);
+    core_accel_tick(e.c);
+    CHECK_INT(hostdevs(&e, 1), 0);
+    CHECK(has_hostdev(&e, 2, "1a6e", "089a"));
+    char *r = gq(&e, e.bob, "{getDev(id:\"1\"){holder{mine} events(limit:2){kind}}}");
+    CHECK_STR(r, "{\"data\":{\"getDev\":{\"holder\":{\"mine\":true},\"events\":"
+                 "[{\"kind\":\"ACQUIRED\"},{\"kind\":\"POWEROFF\"}]}}}");
+    free(r);
+    env_free(&e);
+}
+
 TEST(a_lease_taken_while_off_survives_until_the_vm_has_run)
 {
     env e;
