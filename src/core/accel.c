@@ -149,12 +149,17 @@ static drv_status drv_attach(core *c, const char *domain, const drv_usb_sel *sel
 /* Attaches a free device to a VM and records the lease. On failure the
  * device stays free and an ATTACH_FAILED event says why. */
 static bool grant(core *c, store *st, const store_dev *d, const store_vm *vm, int64_t user_id,
-                  int64_t lease_seconds, int64_t now, int64_t waited, const char *how, char *err,
-                  size_t errlen)
+                  int64_t lease_seconds, int64_t now, int64_t waited, int64_t wait_id,
+                  const char *how, char *err, size_t errlen)
 {
     drv_usb_sel sel;
     core_usb_sel_of(d, &sel);
     drv_status s = drv_attach(c, vm->domain_name, &sel, err, errlen);
+    /* The rows change in one transaction: readers see the lease with its
+     * event and counters, or none of them. */
+    bool tx = store_tx_begin(st) == STORE_OK;
+    if (wait_id)
+        store_accel_wait_delete(st, wait_id);
     if (s == DRV_OK && store_dev_attach(st, d->id, vm->id, 0) != STORE_OK) {
         snprintf(err, errlen, "cannot record the attachment: %s", store_errmsg(st));
         char ignored[8];
@@ -167,6 +172,8 @@ static bool grant(core *c, store *st, const store_dev *d, const store_vm *vm, in
         stat_add(st, d->id, STORE_ACCEL_FAILURES, 1);
         event(st, d->id, "ATTACH_FAILED", vm->id, user_id, now, "%s:%s could not be attached",
               d->vendor_id, d->product_id);
+        if (tx)
+            store_tx_commit(st);
         return false;
     }
     store_accel_lease l = {
@@ -195,6 +202,8 @@ static bool grant(core *c, store *st, const store_dev *d, const store_vm *vm, in
               (long long)lease_seconds);
     else
         event(st, d->id, "ACQUIRED", vm->id, user_id, now, "%s, until released", how);
+    if (tx)
+        store_tx_commit(st);
     core_log(c, CORE_LOG_INFO, "accelerator %lld attached to VM %lld (user %lld)", (long long)d->id,
              (long long)vm->id, (long long)user_id);
     return true;
@@ -230,6 +239,7 @@ static bool end_lease(core *c, store *st, const store_accel_lease *l, const char
             ok = false;
         }
     }
+    bool tx = store_tx_begin(st) == STORE_OK;
     if (ok) {
         if (d.vm_id == l->vm_id)
             store_dev_detach(st, d.id, l->vm_id, 0);
@@ -239,6 +249,8 @@ static bool end_lease(core *c, store *st, const store_accel_lease *l, const char
     store_accel_held_add(st, l->dev_id, l->user_id, now > l->since ? now - l->since : 0);
     event(st, d.id, kind, l->vm_id, l->user_id, now, "held for %lld s",
           (long long)(now > l->since ? now - l->since : 0));
+    if (tx)
+        store_tx_commit(st);
     core_log(c, CORE_LOG_INFO, "accelerator %lld: lease of VM %lld ended (%s)", (long long)d.id,
              (long long)l->vm_id, kind);
     if (have_vm)
@@ -275,13 +287,14 @@ static void serve(core *c, store *st, const store_dev *d, const store_accel_prof
             continue;
         if (!reserved_ok(st, d->id, w[i].user_id))
             continue;
-        store_accel_wait_delete(st, w[i].id);
         store_vm vm;
-        if (store_vm_get(st, w[i].vm_id, 0, &vm) != STORE_OK)
+        if (store_vm_get(st, w[i].vm_id, 0, &vm) != STORE_OK) {
+            store_accel_wait_delete(st, w[i].id);
             continue;
+        }
         char err[512] = "";
         bool ok = grant(c, st, d, &vm, w[i].user_id, w[i].lease_seconds, now,
-                        now - w[i].enqueued_at, "from the queue", err, sizeof err);
+                        now - w[i].enqueued_at, w[i].id, "from the queue", err, sizeof err);
         store_vm_clear(&vm);
         if (ok)
             break;
@@ -523,7 +536,8 @@ static core_code acquire_locked(core_call *k, const store_vm *vm, const store_ac
         if (!wanted || !dev_free(k->st, d) || !reserved_ok(k->st, d->id, vm->owner_id))
             continue;
         char err[512] = "";
-        if (!grant(k->c, k->st, d, vm, vm->owner_id, lease, now, -1, "at once", err, sizeof err)) {
+        if (!grant(k->c, k->st, d, vm, vm->owner_id, lease, now, -1, 0, "at once", err,
+                   sizeof err)) {
             rc = core_fail(k, CORE_CONFLICT,
                            "cannot attach device %lld to VM %s; it stays free (%s)",
                            (long long)d->id, vm->name,
