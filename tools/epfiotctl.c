@@ -1615,6 +1615,123 @@ static int cmd_image_list(ctl *c, args *a)
     return list_out(c, resp, json_object_get(data, "images"), cols, 3);
 }
 
+static void print_image(const char *name, json_t *img, const char *done)
+{
+    printf("image %s %s (%s, %" JSON_INTEGER_FORMAT " bytes)\n", name, done,
+           str(json_object_get(img, "format")),
+           json_integer_value(json_object_get(img, "capacity")));
+}
+
+static int cmd_image_import(ctl *c, args *a)
+{
+    json_t *resp = NULL, *data = NULL;
+    int rc = gql(
+        c, "mutation($n:String!,$p:String!){importImage(name:$n,path:$p){name format capacity}}",
+        json_pack("{s:s, s:s}", "n", a->pos[0], "p", a->pos[1]), &resp, &data);
+    if (rc)
+        return rc;
+    if (c->json)
+        print_json(json_object_get(data, "importImage"));
+    else
+        print_image(a->pos[0], json_object_get(data, "importImage"), "imported");
+    json_decref(resp);
+    return 0;
+}
+
+/* PUT /images/NAME with the file as the body, read and sent by libcurl a
+ * piece at a time (never loaded whole). */
+static int cmd_image_upload(ctl *c, args *a)
+{
+    const char *name = a->pos[0], *path = a->pos[1];
+    FILE *f = fopen(path, "rb");
+    struct stat sb;
+    if (!f || fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        if (f)
+            fclose(f);
+        return fail("cannot read %s: %s", path, f ? "not a regular file" : strerror(errno));
+    }
+    if (!c->token) {
+        fclose(f);
+        return fail("not logged in (epfiotctl login)");
+    }
+    CURL *h = curl_easy_init();
+    if (!h) {
+        fclose(f);
+        return fail("cannot initialise libcurl");
+    }
+    char *esc = curl_easy_escape(h, name, 0), *url = NULL, *auth = NULL;
+    if (!esc || asprintf(&url, "%s/images/%s", c->url, esc) < 0 ||
+        asprintf(&auth, "Authorization: Bearer %s", c->token) < 0)
+        abort();
+    curl_free(esc);
+    struct curl_slist *hd = curl_slist_append(NULL, auth);
+    hd = curl_slist_append(hd, "Content-Type: application/octet-stream");
+    /* The server refuses a bad upload (rights, name, an existing image)
+     * from the headers alone: wait for its go-ahead before sending. */
+    hd = curl_slist_append(hd, "Expect: 100-continue");
+    membuf b = {0};
+    char errbuf[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(h, CURLOPT_READDATA, f);
+    curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)sb.st_size);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+    curl_easy_setopt(h, CURLOPT_EXPECT_100_TIMEOUT_MS, 60000L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "epfiotctl/0.1");
+    CURLcode cc = curl_easy_perform(h);
+    long status = 0;
+    int rc = 0;
+    if (cc != CURLE_OK) {
+        fprintf(stderr, "epfiotctl: cannot upload to %s: %s\n", c->url,
+                *errbuf ? errbuf : curl_easy_strerror(cc));
+        rc = EXIT_CONN;
+    } else {
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+        json_t *j = b.data ? json_loads(b.data, 0, NULL) : NULL;
+        json_t *err = json_object_get(j, "error");
+        if (status == 201 && j && !err) {
+            if (c->json)
+                print_json(j);
+            else
+                print_image(name, j, "uploaded");
+        } else if (err) {
+            fprintf(stderr, "epfiotctl: %s (%s)\n", str(json_object_get(err, "message")),
+                    str(json_object_get(err, "code")));
+            rc = EXIT_API;
+        } else {
+            fprintf(stderr, "epfiotctl: upload refused: HTTP %ld %s\n", status,
+                    b.data ? b.data : "");
+            rc = EXIT_API;
+        }
+        json_decref(j);
+    }
+    free(b.data);
+    memset(auth, 0, strlen(auth));
+    free(auth);
+    free(url);
+    curl_slist_free_all(hd);
+    curl_easy_cleanup(h);
+    fclose(f);
+    return rc;
+}
+
+static int cmd_image_delete(ctl *c, args *a)
+{
+    json_t *resp = NULL, *data = NULL;
+    int rc = gql(c, "mutation($n:String!){deleteImage(name:$n)}",
+                 json_pack("{s:s}", "n", a->pos[0]), &resp, &data);
+    if (rc)
+        return rc;
+    json_decref(resp);
+    printf("image %s deleted\n", a->pos[0]);
+    return 0;
+}
+
 /* ---- user ---------------------------------------------------------------------- */
 
 static const column user_cols[] = {
@@ -1975,6 +2092,13 @@ static const command commands[] = {
      "Deletes a thing: the bootstrap server forgets its endpoint."},
     {"thing", "link", cmd_thing_link, 2, 2, "", "thing link THING VM", "Attaches a thing to a VM of yours."},
     {"image", "list", cmd_image_list, 0, 0, "json", "image list [--json]", "Lists the base images VMs are created from."},
+    {"image", "import", cmd_image_import, 2, 2, "json", "image import NAME PATH [--json]",
+     "Admins: imports the file PATH of the server's host (absolute) as base\n"
+     "image NAME (qcow2 without backing file, or raw)."},
+    {"image", "upload", cmd_image_upload, 2, 2, "json", "image upload NAME FILE [--json]",
+     "Admins: uploads the local FILE as base image NAME (streamed: PUT /images/NAME)."},
+    {"image", "delete", cmd_image_delete, 1, 1, "", "image delete NAME",
+     "Admins: deletes a base image that no VM is made from."},
     {"user", "list", cmd_user_list, 0, 0, "json", "user list [--json]", "Lists users with usage and quotas (admins: all; users: themselves)."},
     {"user", "create", cmd_user_create, 1, 1, "admin password-file= json", "user create NAME [--admin] [--password-file FILE] [--json]",
      "Admins: creates a user (the password is read like login's)."},

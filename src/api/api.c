@@ -590,6 +590,26 @@ static gql_rv q_images(void *p, const gql_val *args, gql_info *info)
     return list_rv(info, items, n);
 }
 
+static gql_rv m_importImage(void *p, const gql_val *args, gql_info *info)
+{
+    drv_image img;
+    core_code rc = core_image_import(K(info), arg_str(args, "name"), arg_str(args, "path"), &img);
+    if (rc)
+        return failk(info, rc);
+    drv_image *o = gql_arena_alloc(info->arena, sizeof *o);
+    o->name = adup(info, img.name);
+    o->format = adup(info, img.format);
+    o->capacity_bytes = img.capacity_bytes;
+    drv_image_clear(&img);
+    return gql_rv_object(o, "Image");
+}
+
+static gql_rv m_deleteImage(void *p, const gql_val *args, gql_info *info)
+{
+    core_code rc = core_image_delete(K(info), arg_str(args, "name"));
+    return rc ? failk(info, rc) : gql_rv_bool(true);
+}
+
 static gql_rv q_host(void *p, const gql_val *args, gql_info *info)
 {
     drv_host_info *h = gql_arena_alloc(info->arena, sizeof *h);
@@ -1441,6 +1461,8 @@ static const binding bindings[] = {
     {"Mutation", "logout", m_logout},
     {"Mutation", "createUser", m_createUser},
     {"Mutation", "deleteUser", m_deleteUser},
+    {"Mutation", "importImage", m_importImage},
+    {"Mutation", "deleteImage", m_deleteImage},
     {"Mutation", "setPassword", m_setPassword},
     {"Mutation", "setQuota", m_setQuota},
     {"Mutation", "createToken", m_createToken},
@@ -1719,4 +1741,10 @@ void api_http_app(api *a, http_app *app)
     app->login = h_login;
     app->logout = h_logout;
     app->metrics = h_metrics;
+    api_upload_hooks(app);
+}
+
+core_call *api_ctx_call(api_ctx *x)
+{
+    return &x->k;
 }

@@ -39,6 +39,10 @@ api_ctx *api_ctx_new(api *a, const char *session, const char *bearer, const char
 /* A context for user `uid` directly (tests, tools). */
 api_ctx *api_ctx_for_user(api *a, int64_t uid);
 void api_ctx_free(api_ctx *x);
+/* The core call (principal, store handle) of a request context. */
+core_call *api_ctx_call(api_ctx *x);
+/* PUT /images/NAME (images_api.c): base image uploads. */
+void api_upload_hooks(http_app *app);
 
 /* Root fields an anonymous request may select. */
 extern const char *const api_anonymous_fields[];

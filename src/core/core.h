@@ -249,6 +249,21 @@ size_t core_things_indexed(core *c);
 /* ---- Host ---------------------------------------------------------------- */
 
 core_code core_images(core_call *k, drv_image **list, size_t *n);
+
+/* Admin only (images.c): a new base image `name` from a file of the
+ * daemon's host (absolute path), or streamed in by the caller: begin with
+ * the exact length, send the bytes in order, finish (or abort, which also
+ * frees). A failed send must still be aborted. Whatever fails, no volume
+ * is left behind. qcow2 (without backing file) and raw only. */
+typedef struct core_upload core_upload;
+core_code core_image_import(core_call *k, const char *name, const char *path, drv_image *out);
+core_code core_image_upload_begin(core_call *k, const char *name, uint64_t length,
+                                  core_upload **up);
+core_code core_image_upload_send(core_call *k, core_upload *up, const void *data, size_t len);
+core_code core_image_upload_finish(core_call *k, core_upload *up, drv_image *out);
+void core_image_upload_abort(core_upload *up);
+/* Admin only: CONFLICT while a VM is made from it. */
+core_code core_image_delete(core_call *k, const char *name);
 core_code core_host(core_call *k, drv_host_info *out);
 
 /* The rules on names, exposed for tests: VM, thing and user names. */

@@ -348,3 +348,36 @@ drv_status drv_host_check(drv *d, drv_say_fn say, void *ud)
     DRV_NAMED("check the host", NULL);
     return d->ops->host_check(d, say, ud);
 }
+
+drv_status drv_image_upload_begin(drv *d, const char *name, unsigned long long length,
+                                  drv_upload **u)
+{
+    *u = NULL;
+    DRV_NAMED("import base image", name);
+    if (length == 0)
+        return drv_seterr(d, DRV_INVALID, "cannot import base image %s: the file is empty", name);
+    return d->ops->image_upload_begin(d, name, length, u);
+}
+
+drv_status drv_image_upload_send(drv *d, drv_upload *u, const void *data, size_t len)
+{
+    return d->ops->image_upload_send(d, u, data, len);
+}
+
+drv_status drv_image_upload_finish(drv *d, drv_upload *u, drv_image *out)
+{
+    *out = (drv_image){0};
+    return d->ops->image_upload_finish(d, u, out);
+}
+
+void drv_image_upload_abort(drv *d, drv_upload *u)
+{
+    if (u)
+        d->ops->image_upload_abort(d, u);
+}
+
+drv_status drv_image_delete(drv *d, const char *name)
+{
+    DRV_NAMED("delete base image", name);
+    return d->ops->image_delete(d, name);
+}

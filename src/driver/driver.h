@@ -100,6 +100,18 @@ void drv_usb_list_free(drv_usb *list, size_t n);
  * re-enumeration (a Coral changes even its product ID once its firmware is
  * loaded), so a device is chosen by vendor/product, and only when several
  * identical ones are plugged in, by serial or port path. */
+/* Base images come from outside (an admin's file, an upload): the first
+ * DRV_SNIFF_BYTES of the file decide. qcow2 (without a backing file: a base
+ * must stand alone) and raw disks are accepted; a kernel, an initramfs, a
+ * compressed file or another disk format is refused. Returns NULL and sets
+ * *format ("qcow2", "raw"), or the reason for the refusal. Shorter files
+ * are given whole. */
+#define DRV_SNIFF_BYTES 1024
+const char *drv_image_sniff(const unsigned char *head, size_t n, const char **format);
+
+/* An image upload in progress (see drv_image_upload_begin). */
+typedef struct drv_upload drv_upload;
+
 typedef struct drv_usb_sel {
     unsigned vendor, product;
     const char *serial; /* NULL: any */
@@ -266,6 +278,20 @@ typedef struct drv_ops {
     /* Checks that the network and the pools exist, starting inactive ones
      * (said). DRV_NOT_FOUND naming every missing one. */
     drv_status (*host_check)(drv *d, drv_say_fn say, void *ud);
+    /* A new base image `name` of exactly `length` bytes, streamed into a
+     * new volume of the image pool (virStorageVolUpload): begin creates
+     * the volume (CONFLICT if it exists), send passes the bytes in order,
+     * finish checks them (drv_image_sniff) and reports the image. A failed
+     * send or finish, and abort, delete the volume; finish and abort free
+     * *u. Long uploads belong on a handle of their own. */
+    drv_status (*image_upload_begin)(drv *d, const char *name, unsigned long long length,
+                                     drv_upload **u);
+    drv_status (*image_upload_send)(drv *d, drv_upload *u, const void *data, size_t len);
+    drv_status (*image_upload_finish)(drv *d, drv_upload *u, drv_image *out);
+    void (*image_upload_abort)(drv *d, drv_upload *u);
+    /* Deletes a base image; CONFLICT while a VM's disk is backed by it or
+     * a domain boots its kernel or initramfs. */
+    drv_status (*image_delete)(drv *d, const char *name);
 } drv_ops;
 
 struct drv {
@@ -314,6 +340,12 @@ drv_status drv_vm_mac(drv *d, const char *name, char mac[18]);
 drv_status drv_host_setup(drv *d, const drv_host_spec *spec, drv_say_fn say, void *ud,
                           unsigned *changes);
 drv_status drv_host_check(drv *d, drv_say_fn say, void *ud);
+drv_status drv_image_upload_begin(drv *d, const char *name, unsigned long long length,
+                                  drv_upload **u);
+drv_status drv_image_upload_send(drv *d, drv_upload *u, const void *data, size_t len);
+drv_status drv_image_upload_finish(drv *d, drv_upload *u, drv_image *out);
+void drv_image_upload_abort(drv *d, drv_upload *u);
+drv_status drv_image_delete(drv *d, const char *name);
 
 /* The libvirt implementation (libvirt.c). */
 extern const drv_ops lv_driver;

@@ -453,7 +453,7 @@ static void lv_close(drv *d)
 
 /* ---- XML reading ------------------------------------------------------- */
 
-static xmlDocPtr lv_xml_parse(const char *text)
+xmlDocPtr lv_xml_parse(const char *text)
 {
     if (!text)
         return NULL;
@@ -463,7 +463,7 @@ static xmlDocPtr lv_xml_parse(const char *text)
 
 /* The string value of an XPath expression relative to `node` (the document
  * root when NULL); malloc'ed, NULL when empty. */
-static char *lv_xpath_str(xmlDocPtr doc, xmlNodePtr node, const char *expr)
+char *lv_xpath_str(xmlDocPtr doc, xmlNodePtr node, const char *expr)
 {
     xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
     if (!ctx)
@@ -588,7 +588,7 @@ static bool lv_has_prefix(const char *s, const char *prefix)
 }
 
 /* Name, format and capacity of a volume. */
-static drv_status lv_volume_read(drv *d, virStorageVolPtr vol, drv_image *out, char **path)
+drv_status lv_volume_read(drv *d, virStorageVolPtr vol, drv_image *out, char **path)
 {
     char *xml = virStorageVolGetXMLDesc(vol, 0);
     xmlDocPtr doc = lv_xml_parse(xml);
@@ -645,7 +645,13 @@ static drv_status lv_image_list(drv *d, drv_image **list, size_t *n)
         const char *name = virStorageVolGetName(vols[i]);
         if (lv_has_prefix(name, p->vm_prefix) || !drv_name_valid(name))
             continue; /* a VM's own volume, or a name no API user could give */
-        if (lv_volume_read(d, vols[i], &(*list)[*n], NULL) == DRV_OK)
+        if (lv_volume_read(d, vols[i], &(*list)[*n], NULL) != DRV_OK)
+            continue;
+        /* A kernel or initramfs for direct boot is a raw volume to libvirt,
+         * never a base image. */
+        if (strcmp((*list)[*n].format, "raw") == 0 && !lv_volume_is_disk(c, vols[i]))
+            drv_image_clear(&(*list)[*n]);
+        else
             (*n)++;
     }
 out:
@@ -1828,4 +1834,9 @@ const drv_ops lv_driver = {
     .vm_seed_update = lv_vm_seed_update,
     .host_setup = lv_host_setup,
     .host_check = lv_host_check,
+    .image_upload_begin = lv_image_upload_begin,
+    .image_upload_send = lv_image_upload_send,
+    .image_upload_finish = lv_image_upload_finish,
+    .image_upload_abort = lv_image_upload_abort,
+    .image_delete = lv_image_delete,
 };

@@ -7,6 +7,7 @@
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <libxml/tree.h>
 
 /* A reference to the current connection, or NULL (with an error recorded)
  * while it is being re-established. Release with virConnectClose. */
@@ -22,8 +23,25 @@ typedef struct lv_names {
 } lv_names;
 lv_names lv_names_of(drv *d);
 
+/* XML libvirt returns (libvirt.c). */
+xmlDocPtr lv_xml_parse(const char *text);
+/* The string value of an XPath expression (malloc'ed; NULL when empty). */
+char *lv_xpath_str(xmlDocPtr doc, xmlNodePtr node, const char *expr);
+/* Name, format and capacity of a volume; *path when path is not NULL. */
+drv_status lv_volume_read(drv *d, virStorageVolPtr vol, drv_image *out, char **path);
+
 drv_status lv_host_setup(drv *d, const drv_host_spec *spec, drv_say_fn say, void *ud,
                          unsigned *changes);
 drv_status lv_host_check(drv *d, drv_say_fn say, void *ud);
+
+drv_status lv_image_upload_begin(drv *d, const char *name, unsigned long long length,
+                                 drv_upload **u);
+drv_status lv_image_upload_send(drv *d, drv_upload *u, const void *data, size_t len);
+drv_status lv_image_upload_finish(drv *d, drv_upload *u, drv_image *out);
+void lv_image_upload_abort(drv *d, drv_upload *u);
+drv_status lv_image_delete(drv *d, const char *name);
+/* Whether a raw volume's first bytes are a disk's (drv_image_sniff), not a
+ * kernel's or an initramfs's; true when they cannot be read. */
+bool lv_volume_is_disk(virConnectPtr c, virStorageVolPtr vol);
 
 #endif

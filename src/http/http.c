@@ -96,6 +96,11 @@ typedef struct http_req {
     gql_buf body;
     size_t received; /* body bytes so far, kept or not */
     bool too_large;  /* the body passed max_body: answered 413 */
+    /* PUT /images/NAME: the app's context and upload, and the first failure */
+    void *ctx, *upload;
+    unsigned upload_status; /* 0 while the upload goes well */
+    uint64_t upload_length;
+    gql_buf upload_out;
 } http_req;
 
 /* ---------------------------------------------------------------- helpers */
@@ -767,6 +772,84 @@ static enum MHD_Result serve_static(http_server *s, http_req *rq, struct MHD_Con
     return send_response(s, rq, c, MHD_HTTP_OK, r, HTTP_STATIC);
 }
 
+/* ------------------------------------------------------------ uploads */
+
+static enum MHD_Result send_json(http_server *s, http_req *rq, struct MHD_Connection *c,
+                                 unsigned status, gql_buf *body)
+{
+    if (!body->len)
+        gql_buf_puts(body, "{}");
+    return send_response(s, rq, c, status, response_take(body, ctype_json), HTTP_API);
+}
+
+/* Headers of PUT /images/NAME are in: check the method, the length and the
+ * credentials, then let the app begin (it checks the role and the name). */
+static enum MHD_Result begin_upload(http_server *s, http_req *rq, struct MHD_Connection *c,
+                                    const char *url, const char *method)
+{
+    const http_app *app = &s->app;
+    if (!app->upload_begin)
+        return send_text(s, rq, c, MHD_HTTP_NOT_FOUND, "not found\n");
+    if (strcmp(method, "PUT") != 0)
+        return send_method_not_allowed(s, rq, c, "PUT");
+    const char *cl = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    char *end = NULL;
+    errno = 0;
+    unsigned long long length = cl ? strtoull(cl, &end, 10) : 0;
+    if (!cl || !*cl || *end || errno)
+        return send_text(s, rq, c, MHD_HTTP_LENGTH_REQUIRED,
+                         "an upload needs Content-Length (no chunked encoding)\n");
+    const char *session = session_token(c);
+    bool bad = false;
+    const char *bearer = bearer_token(c, &bad);
+    if (bad)
+        return send_unauthenticated(s, rq, c, ctype_json);
+    /* Another site's page cannot send a PUT without a CORS preflight we never
+     * grant; a cookie is still only taken from the same origin. */
+    if (session && !bearer && !same_origin(c))
+        return send_text(s, rq, c, MHD_HTTP_FORBIDDEN, "cross-site request refused\n");
+    char addr[64];
+    client_address(c, addr, sizeof addr);
+    rq->ctx = app->request_begin(app->ud, session, bearer, addr, false);
+    if (!rq->ctx)
+        return send_unauthenticated(s, rq, c, ctype_json);
+    unsigned status = 500;
+    rq->upload_length = length;
+    rq->upload = app->upload_begin(app->ud, rq->ctx, url + strlen("/images/"), length, &status,
+                                   &rq->upload_out);
+    if (!rq->upload)
+        return send_json(s, rq, c, status, &rq->upload_out);
+    return MHD_YES;
+}
+
+static void upload_chunk(http_server *s, http_req *rq, const char *data, size_t len)
+{
+    rq->received += len;
+    if (rq->upload_status)
+        return; /* failed already: drop the rest */
+    if (rq->received > rq->upload_length) {
+        rq->upload_status = MHD_HTTP_BAD_REQUEST;
+        gql_buf_puts(&rq->upload_out, "{\"error\":{\"code\":\"BAD_USER_INPUT\",\"message\":"
+                                      "\"more bytes than Content-Length\"}}");
+        return;
+    }
+    unsigned status = 500;
+    if (!s->app.upload_data(s->app.ud, rq->ctx, rq->upload, data, len, &status, &rq->upload_out))
+        rq->upload_status = status ? status : 500;
+}
+
+/* The body is over (or the client left, complete false): end the upload. */
+static unsigned end_upload(http_server *s, http_req *rq, bool complete)
+{
+    void *up = rq->upload;
+    rq->upload = NULL;
+    if (rq->upload_status) {
+        s->app.upload_end(s->app.ud, rq->ctx, up, false, NULL);
+        return rq->upload_status;
+    }
+    return s->app.upload_end(s->app.ud, rq->ctx, up, complete, &rq->upload_out);
+}
+
 /* ------------------------------------------------------------ the handler */
 
 static http_route route_of(const char *url)
@@ -782,6 +865,8 @@ static http_route route_of(const char *url)
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
         if (strcmp(url, routes[i].path) == 0)
             return routes[i].route;
+    if (strncmp(url, "/images/", 8) == 0)
+        return HTTP_ROUTE_IMAGES;
     return HTTP_ROUTE_STATIC;
 }
 
@@ -796,13 +881,15 @@ static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const
 /* The first call: headers are in, no body yet. Refuse what is too big
  * before reading any of it. */
 static enum MHD_Result begin_request(http_server *s, http_req *rq, struct MHD_Connection *c,
-                                     const char *url)
+                                     const char *url, const char *method)
 {
     size_t header_bytes = strlen(url);
     MHD_get_connection_values(c, MHD_HEADER_KIND, add_header_size, &header_bytes);
     if (header_bytes > s->max_header)
         return send_text(s, rq, c, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
                          "request headers too large\n");
+    if (rq->route == HTTP_ROUTE_IMAGES)
+        return begin_upload(s, rq, c, url, method);
     const char *cl = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
     unsigned long long announced = cl ? strtoull(cl, NULL, 10) : 0;
     if (announced > s->max_body) {
@@ -854,11 +941,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         pthread_mutex_lock(&s->lock);
         s->in_flight++;
         pthread_mutex_unlock(&s->lock);
-        return begin_request(s, rq, c, url);
+        return begin_request(s, rq, c, url, method);
     }
     if (rq->status) { /* answered early (413, 431): ignore whatever still comes */
         *upload_data_size = 0;
         return MHD_YES;
+    }
+    if (rq->route == HTTP_ROUTE_IMAGES) {
+        /* An upload is as long as its bytes take; MHD's idle timeout still
+         * ends a stalled one (and on_completed abandons it). */
+        if (*upload_data_size) {
+            upload_chunk(s, rq, upload_data, *upload_data_size);
+            *upload_data_size = 0;
+            return MHD_YES;
+        }
+        unsigned status = end_upload(s, rq, rq->received == rq->upload_length);
+        return send_json(s, rq, c, status, &rq->upload_out);
     }
     if (*upload_data_size) {
         /* A chunked body has no Content-Length to check up front. MHD lets
@@ -893,6 +991,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         return;
     if (rq->status)
         http_metrics_request(&s->metrics, rq->route, rq->status, elapsed_s(&rq->start));
+    if (rq->upload) /* the client went away mid-upload */
+        end_upload(s, rq, false);
+    if (rq->ctx)
+        s->app.request_end(s->app.ud, rq->ctx);
+    gql_buf_free(&rq->upload_out);
     /* The body may hold a password (POST /login). */
     if (rq->body.data)
         explicit_bzero(rq->body.data, rq->body.cap);

@@ -30,6 +30,7 @@
  *     password), 429 with Retry-After, 403 when Origin or Sec-Fetch-Site say
  *     another site. POST /logout must be JSON (no cross-site form can send
  *     it) and clears the cookie.
+ *   - PUT /images/NAME uploads a base image (see http_app.upload_*).
  *   - /metrics needs valid credentials (a session or a bearer token, which
  *     Prometheus can send); /healthz is anonymous.
  *   - Static files: only plain names under static_dir, no symbolic links;
@@ -99,6 +100,21 @@ typedef struct http_app {
     void (*logout)(void *ud, const char *session_token);
     /* Append application metrics in Prometheus text format (may be NULL). */
     void (*metrics)(void *ud, gql_buf *out);
+    /* PUT /images/NAME: the request body, raw bytes announced by
+     * Content-Length (411 without), streamed chunk by chunk and never held
+     * whole. The request is authenticated like /graphql (a session cookie
+     * only from the same origin); ctx is request_begin's context. begin
+     * returns the upload's handle, or NULL with *status and the JSON body
+     * in out; data passes each chunk in order (false: failed, *status and
+     * out set; the rest of the body is dropped); end is called exactly
+     * once, also when the client went away (complete false: abandon it),
+     * and returns the status with the JSON body in out. All three NULL:
+     * 404. */
+    void *(*upload_begin)(void *ud, void *ctx, const char *name, uint64_t length, unsigned *status,
+                          gql_buf *out);
+    bool (*upload_data)(void *ud, void *ctx, void *up, const void *data, size_t len,
+                        unsigned *status, gql_buf *out);
+    unsigned (*upload_end)(void *ud, void *ctx, void *up, bool complete, gql_buf *out);
     /* Errors of the HTTP machinery itself (a failed TLS handshake, a socket
      * error), one line without newline; NULL = not reported. Never given a
      * request's body, so no secret reaches it. */

@@ -62,6 +62,7 @@ typedef enum http_route {
     HTTP_ROUTE_HEALTHZ,
     HTTP_ROUTE_METRICS,
     HTTP_ROUTE_STATIC,
+    HTTP_ROUTE_IMAGES, /* PUT /images/NAME */
     HTTP_ROUTE_COUNT,
 } http_route;
 

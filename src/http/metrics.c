@@ -16,7 +16,7 @@ static const double bucket_bounds[HTTP_METRICS_BUCKETS] = {
 };
 
 static const char *const route_labels[HTTP_ROUTE_COUNT] = {
-    "/graphql", "/query", "/login", "/logout", "/healthz", "/metrics", "static",
+    "/graphql", "/query", "/login", "/logout", "/healthz", "/metrics", "static", "/images",
 };
 
 const char *http_route_label(http_route r)

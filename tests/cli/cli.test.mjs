@@ -39,7 +39,7 @@ test('--help lists every command and exits 0', async () => {
     'vm destroy', 'vm resize', 'vm pause', 'vm resume', 'device list', 'device attach', 'device detach', 'device show',
     'device acquire', 'device release', 'device leave-queue', 'device revoke', 'device reserve', 'device profiles',
     'device profile-create', 'device events', 'user device-quota', 'thing list', 'thing create',
-    'thing link', 'thing show', 'thing update', 'thing delete', 'image list', 'user list', 'user create', 'user delete', 'user passwd',
+    'thing link', 'thing show', 'thing update', 'thing delete', 'image list', 'image import', 'image upload', 'image delete', 'user list', 'user create', 'user delete', 'user passwd',
     'user quota', 'query']) assert.match(r.stdout, new RegExp(`^  ${c}\\b`, 'm'), c);
   assert.match(r.stdout, /Exit status: 0 success, 1 API or usage error, 2 server unreachable/);
 });
@@ -47,7 +47,7 @@ test('--help lists every command and exits 0', async () => {
 test('every command answers --help with its usage and exits 0', async () => {
   const p = profile(d);
   for (const c of [['login'], ['logout'], ['vm', 'create'], ['vm', 'resize'], ['device', 'attach'],
-    ['thing', 'create'], ['image', 'list'], ['user', 'quota'], ['query']]) {
+    ['thing', 'create'], ['image', 'list'], ['image', 'upload'], ['user', 'quota'], ['query']]) {
     const r = await p.run([...c, '--help']);
     assert.equal(r.code, 0, c.join(' '));
     assert.match(r.stdout, new RegExp(`^usage: epfiotctl ${c.join(' ')}`), c.join(' '));
@@ -178,6 +178,45 @@ test('image list shows the base images as a table', async () => {
 test('image list --json prints the API array', async () => {
   const list = json(await alice.run(['image', 'list', '--json']));
   assert.deepEqual(list.map((i) => i.name).sort(), ['busybox.raw', 'debian-12.qcow2']);
+});
+
+test('image upload, import and delete are for admins', async () => {
+  const f = join(d.dir, 'cli-disk.raw');
+  writeFileSync(f, Buffer.alloc(4096, 1));
+  let r = await alice.run(['image', 'upload', 'mine.raw', f]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /only an admin may do this \(FORBIDDEN\)/);
+  r = await alice.run(['image', 'import', 'mine.raw', f]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /\(FORBIDDEN\)/);
+  r = await alice.run(['image', 'delete', 'busybox.raw']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /\(FORBIDDEN\)/);
+});
+
+test('image upload says why the server refused (the test host takes no uploads)', async () => {
+  const f = join(d.dir, 'cli-disk2.raw');
+  writeFileSync(f, Buffer.alloc(4096, 1));
+  const r = await admin.run(['image', 'upload', 'new.raw', f]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^epfiotctl: cannot import base image new\.raw: cannot upload: .*\(CONFLICT\)$/m);
+  const list = json(await admin.run(['image', 'list', '--json']));
+  assert.ok(!list.some((i) => i.name === 'new.raw'));
+});
+
+test('image upload of a missing file fails before any request', async () => {
+  const r = await admin.run(['image', 'upload', 'x.raw', join(d.dir, 'nope.raw')]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /cannot read .*nope\.raw: No such file/);
+});
+
+test('image import of a relative path and image delete of an unknown image fail with the API error', async () => {
+  let r = await admin.run(['image', 'import', 'x.raw', 'disk.raw']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /the path must be absolute \(BAD_USER_INPUT\)/);
+  r = await admin.run(['image', 'delete', 'nope.qcow2']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /no base image named nope\.qcow2 \(NOT_FOUND\)/);
 });
 
 test('--json on a command without JSON output is refused', async () => {
