@@ -171,5 +171,9 @@ pid=""
 if grep -q "Images-" "$work/log"; then
     bad no_password_in_the_log "$(grep -n "Images-" "$work/log")"
 fi
+# Under a sanitizer build, whatever it found (leaks are reported at exit).
+if grep -q "Sanitizer" "$work/log"; then
+    bad no_sanitizer_report "$(grep -A20 "Sanitizer" "$work/log" | head -40)"
+fi
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

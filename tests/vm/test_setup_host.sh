@@ -107,5 +107,9 @@ kill "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 pid=""
 
+# Under a sanitizer build, whatever it found (leaks are reported at exit).
+if grep -q "Sanitizer" "$dir/epfiotd/log"; then
+    bad no_sanitizer_report "$(grep -A20 "Sanitizer" "$dir/epfiotd/log" | head -40)"
+fi
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
