@@ -32,7 +32,8 @@ echo "Images-Admin-Pw-1" >"$work/pw"
 echo "Images-User-Pw-22" >"$work/upw"
 
 opts=(--config /dev/null --libvirt-uri "$uri" --image-pool epfiot-images --vm-pool epfiot-vms
-      --network epfiot --image-dir "$pool" --vm-dir "$dir/pool/vms")
+      --network epfiot --image-dir "$pool" --vm-dir "$dir/pool/vms"
+      --lwm2m-port -1 --lwm2m-dtls-port -1)
 "$epfiotd" setup-host "${opts[@]}" >/dev/null || { echo "setup-host failed"; exit 1; }
 "$epfiotd" "${opts[@]}" --force-tcg --database "$work/db" --port 0 \
     --admin-password-file "$work/pw" 2>"$work/log" &
