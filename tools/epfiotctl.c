@@ -1065,6 +1065,55 @@ static int cmd_vm_resize(ctl *c, args *a)
     return 0;
 }
 
+static int cmd_vm_config(ctl *c, args *a)
+{
+    json_t *cfg = json_object();
+    int rc = vm_config_opts(a, cfg);
+    if (!rc && !json_object_size(cfg))
+        rc = fail("vm config needs something to change (see --help)");
+    char *id = NULL;
+    if (!rc)
+        rc = vm_ref(c, a->pos[0], &id);
+    json_t *resp = NULL, *data = NULL;
+    if (!rc)
+        rc = gql(c, "query($id:ID!){getVm(id:$id){name}}", json_pack("{s:s}", "id", id), &resp,
+                 &data);
+    if (rc) {
+        json_decref(cfg);
+        free(id);
+        return rc;
+    }
+    json_t *name = path_get(json_object_get(data, "getVm"), "name");
+    if (!json_is_string(name)) {
+        json_decref(resp);
+        json_decref(cfg);
+        rc = fail("no VM %s", a->pos[0]);
+        free(id);
+        return rc;
+    }
+    /* updateVm changes only what is given: here the config fields. */
+    json_t *in = json_pack("{s:s, s:O, s:s, s:o}", "id", id, "name", name, "base", "", "config", cfg);
+    json_decref(resp);
+    free(id);
+    rc = gql(c, "mutation($vm:VmInput!){updateVm(vm:$vm){" VM_FIELDS "}}", json_pack("{s:o}", "vm", in),
+             &resp, &data);
+    if (rc)
+        return rc;
+    json_t *v = json_object_get(data, "updateVm");
+    if (c->json) {
+        print_json(v);
+    } else {
+        printf("VM %s: guest settings changed", str(json_object_get(v, "name")));
+        json_t *pend = json_object_get(v, "pendingChanges");
+        size_t i;
+        json_t *x;
+        json_array_foreach(pend, i, x) if (!strcmp(str(x), "config")) printf(" (at next boot)");
+        putchar('\n');
+    }
+    json_decref(resp);
+    return 0;
+}
+
 /* ---- device -------------------------------------------------------------------- */
 
 static const column dev_cols[] = {
@@ -2033,6 +2082,12 @@ static const command commands[] = {
      "authorizes the keys of an authorized_keys file for it; --packages is a list of\n"
      "Debian packages (commas or spaces); --user-data-file adds a #! script or a\n"
      "#cloud-config document of your own."},
+    {"vm", "config", cmd_vm_config, 1, 1,
+     "user= password-file= ssh-key-file= hostname= packages= user-data-file= json",
+     "vm config VM [--user USER] [--password-file FILE] [--ssh-key-file FILE] [--hostname NAME]\n"
+     "              [--packages LIST] [--user-data-file FILE] [--json]",
+     "Changes a VM's guest settings (as for vm create; what is given replaces what\n"
+     "was there). The guest gets them at its next boot."},
     {"vm", "start", cmd_vm_start, 1, 1, "", "vm start VM", "Powers the VM on."},
     {"vm", "stop", cmd_vm_stop, 1, 1, "", "vm stop VM", "Asks the guest to shut down (ACPI)."},
     {"vm", "force-off", cmd_vm_force_off, 1, 1, "", "vm force-off VM", "Cuts the VM's power at once."},

@@ -24,7 +24,7 @@ const DASH_QUERY = `query Dashboard {
   getUsb { id bus device info vendorId productId serial port present inUse vm { id name owner { name } }
            profile reserved reservedFor { name } holder { mine since leaseEnd vm { id name owner { name } } }
            queue { position mine profile vm { id name } } }
-  deviceProfiles { name usbIDs info }
+  deviceProfiles { name usbIDs info builtin }
   getThings { id name info state endpoint lastBootstrapAt lastError vm { id name }
               security pskIdentity serverSecurity serverPskIdentity shortServerId lifetime binding }
   images { name format capacity }
@@ -205,6 +205,7 @@ function draw() {
   if (st.admin && route() === 'admin') {
     section('host', { host: st.admin.host, vms: d.getVms }, drawHost);
     section('users', st.admin.getUsers, drawUsers);
+    section('accel-admin', { usb: d.getUsb, profiles: d.deviceProfiles, users: st.admin.getUsers }, drawAccelAdmin);
     section('all-vms', d.getVms, drawAllVms);
   }
   showFormErrors();
@@ -297,7 +298,7 @@ function vmCard(v) {
       h('dt', {}, 'SSH keys'), h('dd', { class: 'ssh-keys' }, keyNames(v.sshKeys)),
       h('dt', {}, 'Firmware'), h('dd', { class: 'firmware' }, v.firmware || '—'),
       v.pendingChanges && v.pendingChanges.length
-        ? [h('dt', {}, 'Pending'), h('dd', {}, `${v.pendingChanges.join(', ')} (next boot)`)] : null),
+        ? [h('dt', {}, 'Pending'), h('dd', { class: 'pending' }, `${v.pendingChanges.join(', ')} (next boot)`)] : null),
     h('div', { class: 'actions' },
       btn('Power on', () => gql('mutation($id:ID!){powerON(vmID:$id){id state}}', { id: v.id }), !running && !paused),
       btn('Power off', () => gql('mutation($id:ID!){powerOFF(vmID:$id){id state}}', { id: v.id }), running),
@@ -314,7 +315,49 @@ function vmCard(v) {
         },
       }, 'Destroy')),
     resize,
+    guestEdit(v, key),
     errSlot(key));
+}
+
+// The guest settings of an existing VM (updateVm config): only what changed
+// is sent; empty password and user-data fields leave them as they are
+// (both are write-only). The guest gets the change at its next boot.
+function guestEdit(v, key) {
+  const keysNow = (v.sshKeys || []).join('\n');
+  return h('details', { class: 'edit guest-edit' },
+    h('summary', {}, 'Guest settings'),
+    h('form', {
+      class: 'grid-form',
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        const f = formValues(ev.target);
+        const config = {};
+        if (f.user !== (v.configUser || '')) config.user = f.user || null;
+        if (f.password) config.password = f.password;
+        if (f.hostname !== (v.hostname || '')) config.hostname = f.hostname || null;
+        const keys = (f.sshKeys || '').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+        if (keys.join('\n') !== keysNow) config.sshKeys = keys.length ? keys : null;
+        const pkgs = (f.packages || '').split(/[\s,]+/).filter(Boolean);
+        if (pkgs.length) config.packages = pkgs;
+        const ud = ev.target.querySelector('[name=userData]').value;
+        if (ud.trim()) config.userData = ud;
+        if (!Object.keys(config).length) {
+          st.errors.set(key, 'nothing changed');
+          st.drawn = {};
+          draw();
+          return;
+        }
+        act(key, () => gql('mutation($vm:VmInput!){updateVm(vm:$vm){id pendingChanges}}',
+          { vm: { id: v.id, name: v.name, base: '', config } }));
+      },
+    },
+    h('label', {}, 'Guest user ', h('input', { name: 'user', value: v.configUser || '', autocomplete: 'off' })),
+    h('label', {}, 'New password ', h('input', { name: 'password', type: 'password', placeholder: 'unchanged', autocomplete: 'new-password' })),
+    h('label', {}, 'Hostname ', h('input', { name: 'hostname', value: v.hostname || '', autocomplete: 'off' })),
+    h('label', {}, 'Packages ', h('input', { name: 'packages', placeholder: 'unchanged', autocomplete: 'off' })),
+    h('label', { class: 'wide' }, 'SSH public keys ', h('textarea', { name: 'sshKeys', rows: 3, spellcheck: 'false' }, keysNow)),
+    h('label', { class: 'wide' }, 'User-data ', h('textarea', { name: 'userData', rows: 3, spellcheck: 'false', placeholder: 'unchanged' })),
+    h('button', { type: 'submit' }, 'Save for next boot')));
 }
 
 function drawVms({ mine }) {
@@ -587,6 +630,49 @@ function userRow(u) {
     errSlot(key));
 }
 
+// Admin: the device profiles (and a form for a new one) and, per
+// accelerator, who it is reserved for.
+function drawAccelAdmin({ usb, profiles, users }) {
+  const t = clear($('profiles'));
+  t.append(h('thead', {}, h('tr', {}, ['Profile', 'USB IDs', 'Info', ''].map((x) => h('th', {}, x)))));
+  t.append(h('tbody', {}, profiles.map((p) => h('tr', { dataset: { profile: p.name } },
+    h('td', { 'data-label': 'Profile' }, p.name),
+    h('td', { 'data-label': 'USB IDs' }, p.usbIDs.join(', ')),
+    h('td', { 'data-label': 'Info' }, p.info || '—'),
+    h('td', { class: 'muted' }, p.builtin ? 'shipped' : '')))));
+  const r = clear($('reservations'));
+  r.append(h('thead', {}, h('tr', {}, ['Device', 'Profile', 'Reserved for', ''].map((x) => h('th', {}, x)))));
+  r.append(h('tbody', {}, usb.filter((x) => x && x.profile).map((x) => {
+    const key = `reserve:${x.id}`;
+    return h('tr', { dataset: { dev: x.id } },
+      h('td', { 'data-label': 'Device' }, `${x.info || x.id} (${x.vendorId}:${x.productId}, port ${x.port || '?'})`),
+      h('td', { 'data-label': 'Profile' }, x.profile),
+      h('td', { 'data-label': 'Reserved for', class: 'reserved-for' }, x.reserved ? (x.reservedFor ? x.reservedFor.name : 'someone') : 'anyone'),
+      h('td', {}, h('form', {
+        class: 'inline-form',
+        onsubmit: (ev) => {
+          ev.preventDefault();
+          const u = formValues(ev.target).user;
+          act(key, () => gql('mutation($d:ID!,$u:ID){reserveDevice(devID:$d,userID:$u)}', { d: x.id, u: u || null }));
+        },
+      }, h('select', { name: 'user', 'aria-label': 'user' },
+        h('option', { value: '' }, 'anyone'),
+        users.filter(Boolean).map((u) => h('option', { value: u.id, selected: x.reservedFor && x.reservedFor.name === u.name }, u.name))),
+      h('button', { type: 'submit' }, 'Reserve')), errSlot(key)));
+  })));
+}
+
+function onCreateProfile(ev) {
+  ev.preventDefault();
+  const f = formValues(ev.target);
+  const ids = f.usbIDs.split(/[\s,]+/).filter(Boolean);
+  act('create-profile', async () => {
+    await gql('mutation($n:String!,$ids:[String!]!,$i:String){createDeviceProfile(name:$n,usbIDs:$ids,info:$i){id}}',
+      { n: f.name, ids, i: f.info || null });
+    ev.target.reset();
+  });
+}
+
 function drawUsers(users) {
   clear($('users')).append(...users.filter(Boolean).map(userRow));
 }
@@ -667,6 +753,7 @@ function init() {
   $('thing-lwm2m').append(...lwm2mFields());
   $('create-user').addEventListener('submit', onCreateUser);
   $('acquire-form').addEventListener('submit', onAcquire);
+  $('create-profile').addEventListener('submit', onCreateProfile);
   window.addEventListener('hashchange', () => { st.drawn = {}; route(); refresh(); });
   document.addEventListener('visibilitychange', () => { if (!document.hidden) refresh(); });
   start();

@@ -36,7 +36,7 @@ test('--help lists every command and exits 0', async () => {
   const r = await profile(d).run(['--help']);
   assert.equal(r.code, 0);
   for (const c of ['login', 'logout', 'vm list', 'vm show', 'vm create', 'vm start', 'vm stop', 'vm force-off',
-    'vm destroy', 'vm resize', 'vm pause', 'vm resume', 'device list', 'device attach', 'device detach', 'device show',
+    'vm destroy', 'vm resize', 'vm pause', 'vm resume', 'vm config', 'device list', 'device attach', 'device detach', 'device show',
     'device acquire', 'device release', 'device leave-queue', 'device revoke', 'device reserve', 'device profiles',
     'device profile-create', 'device events', 'user device-quota', 'thing list', 'thing create',
     'thing link', 'thing show', 'thing update', 'thing delete', 'image list', 'image import', 'image upload', 'image delete', 'user list', 'user create', 'user delete', 'user passwd',
@@ -292,6 +292,31 @@ test('vm create refuses bad provisioning options and creates nothing', async () 
   assert.equal(r.code, 1);
   assert.match(r.stderr, /no UEFI firmware.*\(BAD_USER_INPUT\)$/m);
   assert.ok(!json(await alice.run(['vm', 'list', '--json'])).some((v) => v.name === 'cli-prov-bad'));
+});
+
+test('vm config changes the guest settings for the next boot, keeping the others', async () => {
+  const keys = join(alice.home, 'new_keys');
+  writeFileSync(keys, `${ED25519.replace('carol@laptop', 'carol@tablet')}\n`);
+  assert.equal((await alice.run(['vm', 'create', 'cli-cfg', '--image', 'busybox.raw', '--user', 'carol', '--hostname', 'cfg-1'])).code, 0);
+  const r = await alice.run(['vm', 'config', 'cli-cfg', '--ssh-key-file', keys, '--packages', 'git']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'VM cli-cfg: guest settings changed (at next boot)\n');
+  const vm = json(await alice.run(['vm', 'show', 'cli-cfg', '--json']));
+  assert.deepEqual(vm.sshKeys, [ED25519.replace('carol@laptop', 'carol@tablet')]);
+  assert.equal(vm.hostname, 'cfg-1');
+  assert.equal(vm.configUser, 'carol');
+  assert.ok(vm.pendingChanges.includes('config'), vm.pendingChanges.join());
+  let e = await alice.run(['vm', 'config', 'cli-cfg']);
+  assert.equal(e.code, 1);
+  assert.match(e.stderr, /needs something to change/);
+  e = await alice.run(['vm', 'config', 'cli-cfg', '--hostname', 'bad_host!']);
+  assert.equal(e.code, 1);
+  assert.match(e.stderr, /hostname.*\(BAD_USER_INPUT\)$/m);
+  assert.equal(json(await alice.run(['vm', 'show', 'cli-cfg', '--json'])).hostname, 'cfg-1');
+  e = await alice.run(['vm', 'config', 'no-such-vm', '--hostname', 'x']);
+  assert.equal(e.code, 1);
+  assert.match(e.stderr, /no VM named no-such-vm/);
+  assert.equal((await alice.run(['vm', 'destroy', 'cli-cfg'])).code, 0);
 });
 
 test('vm create with an unknown image fails with the API error and code', async () => {
@@ -888,7 +913,7 @@ test('bash completion offers the command groups', () => {
 });
 
 test('bash completion offers the subcommands of a group', () => {
-  assert.deepEqual(complete('epfiotctl vm ').sort(), ['create', 'destroy', 'force-off', 'list', 'pause', 'resize', 'resume', 'show', 'start', 'stop']);
+  assert.deepEqual(complete('epfiotctl vm ').sort(), ['config', 'create', 'destroy', 'force-off', 'list', 'pause', 'resize', 'resume', 'show', 'start', 'stop']);
 });
 
 test("bash completion offers a command's options", () => {

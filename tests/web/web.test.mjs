@@ -155,6 +155,20 @@ test('creating a VM with SSH keys, hostname, packages and user-data shows them, 
   assert.ok(!(await page.content()).includes('web-setup-5e2'), 'user-data is write-only');
   const vm = (await ok(d, '{ getVms { name sshKeys } }', null, alice.token)).getVms.find((v) => v.name === 'web-keys');
   assert.equal(vm.sshKeys.length, 2);
+  // Changed afterwards: for the next boot, the rest kept.
+  await card.locator('details.guest-edit > summary').click();
+  const g = card.locator('details.guest-edit form');
+  assert.equal(await g.locator('[name=sshKeys]').inputValue(), vm.sshKeys.join('\n'));
+  await g.locator('[name=hostname]').fill('keys-host2');
+  await g.locator('[name=sshKeys]').fill(ED25519);
+  await g.getByRole('button', { name: 'Save for next boot' }).click();
+  await card.locator('.hostname').filter({ hasText: /^keys-host2$/ }).waitFor();
+  await card.locator('.ssh-keys').filter({ hasText: /^ssh-ed25519 carol@laptop$/ }).waitFor();
+  await card.locator('.pending').filter({ hasText: 'config' }).waitFor();
+  assert.equal(await card.locator('.guest-user').textContent(), 'carol');
+  await card.locator('details.guest-edit > summary').click();
+  await card.locator('details.guest-edit form').getByRole('button', { name: 'Save for next boot' }).click();
+  await card.locator('[data-err]').filter({ hasText: 'nothing changed' }).waitFor();
   await card.getByRole('button', { name: 'Destroy' }).click();
   await card.waitFor({ state: 'detached' });
 });
@@ -523,6 +537,36 @@ test('an admin revokes a lease and sets an accelerator quota the user sees', asy
   const b = await browser();
   await logIn(b, 'bob', 'bob-pw-38d1ee');
   await b.locator('#quota [data-bar="Accelerator hours today"]').filter({ hasText: / of 2 h$/ }).waitFor();
+});
+
+test('an admin adds a device profile and reserves an accelerator for a user', async () => {
+  const p = await browser();
+  await logIn(p, 'admin', ADMIN_PASSWORD);
+  await p.goto(d.url + '/#/admin');
+  await p.locator('#profiles tr[data-profile="coral-usb"]').filter({ hasText: '1a6e:089a, 18d1:9302' }).waitFor();
+  await p.locator('#create-profile-box > summary').click();
+  const f = p.locator('#create-profile');
+  await f.locator('[name=name]').fill('web-tpu');
+  await f.locator('[name=usbIDs]').fill('not-an-id');
+  await f.locator('button[type=submit]').click();
+  await f.locator('[data-err=create-profile]').filter({ hasText: /\(BAD_USER_INPUT\)$/ }).waitFor();
+  await f.locator('[name=usbIDs]').fill('1ac1:089a, 1ac1:089b');
+  await f.locator('[name=info]').fill('M.2 TPU');
+  await f.locator('button[type=submit]').click();
+  await p.locator('#profiles tr[data-profile="web-tpu"]').filter({ hasText: '1ac1:089a, 1ac1:089b' }).waitFor();
+  assert.equal(await f.locator('[data-err=create-profile]').textContent(), '');
+  const row = p.locator('#reservations tr[data-dev="1"]');
+  await row.locator('select[name=user]').selectOption({ label: 'bob' });
+  await row.getByRole('button', { name: 'Reserve' }).click();
+  await row.locator('.reserved-for').filter({ hasText: /^bob$/ }).waitFor();
+  const b = await browser();
+  await logIn(b, 'bob', 'bob-pw-38d1ee');
+  await b.locator('#devices tr[data-dev="1"] .reserved').filter({ hasText: 'reserved for bob' }).waitFor();
+  assert.ok((await b.locator('#acquire-profile option').allTextContents()).includes('web-tpu (M.2 TPU)'));
+  await row.locator('select[name=user]').selectOption({ label: 'anyone' });
+  await row.getByRole('button', { name: 'Reserve' }).click();
+  await row.locator('.reserved-for').filter({ hasText: /^anyone$/ }).waitFor();
+  await b.locator('#devices tr[data-dev="1"] .reserved').waitFor({ state: 'detached' });
 });
 
 test('the dashboard fits a phone screen', async () => {
