@@ -73,3 +73,33 @@ export async function logout() {
     body: '{}',
   });
 }
+
+// PUT /images/NAME with the file's bytes as the body (admins): the daemon
+// streams them into a new volume of the image pool. XMLHttpRequest rather
+// than fetch() because only it reports upload progress: onprogress(sent,
+// total) is called as the bytes leave. Resolves when the image exists;
+// rejects with an ApiError carrying the server's message and code
+// ({"error": {"code", "message"}}, or a plain text answer).
+export function uploadImage(name, file, onprogress) {
+  return new Promise((resolve, reject) => {
+    const x = new XMLHttpRequest();
+    x.open('PUT', `/images/${encodeURIComponent(name)}`);
+    x.withCredentials = true;
+    x.setRequestHeader('content-type', 'application/octet-stream');
+    x.setRequestHeader('accept', 'application/json');
+    x.upload.onprogress = (ev) => { if (onprogress) onprogress(ev.loaded, ev.lengthComputable ? ev.total : file.size); };
+    x.onerror = () => reject(new ApiError('cannot reach the server (upload failed)', 'NETWORK'));
+    x.onabort = () => reject(new ApiError('upload aborted', 'NETWORK'));
+    x.onload = () => {
+      let body = null;
+      try { body = JSON.parse(x.responseText); } catch { /* text */ }
+      const e = body && (body.error || (body.errors && body.errors[0]));
+      const message = e ? (typeof e === 'string' ? e : e.message) : (x.responseText || '').trim();
+      const code = e && typeof e === 'object' ? e.code || (e.extensions && e.extensions.code) : null;
+      if (x.status === 401) return reject(new AuthError(message || 'not logged in', 'UNAUTHENTICATED', 401));
+      if (x.status >= 200 && x.status < 300) return resolve(body);
+      reject(new ApiError(message || `upload failed (HTTP ${x.status})`, code || 'HTTP', x.status));
+    };
+    x.send(file);
+  });
+}

@@ -11,7 +11,7 @@
 // Errors: each form and each row has an error slot keyed by what caused it
 // ("create-vm", "vm:12", "dev:3", ...); an API error lands in that slot with
 // its message and code and stays until the next attempt of the same action.
-import { gql, login, logout, ApiError, AuthError } from './api.js';
+import { gql, login, logout, uploadImage, ApiError, AuthError } from './api.js';
 import { h, clear, formValues, fmtMiB, fmtTime } from './dom.js';
 
 const POLL_MS = 3000;
@@ -207,6 +207,7 @@ function draw() {
     section('users', st.admin.getUsers, drawUsers);
     section('accel-admin', { usb: d.getUsb, profiles: d.deviceProfiles, users: st.admin.getUsers }, drawAccelAdmin);
     section('all-vms', d.getVms, drawAllVms);
+    section('admin-images', { images: d.images, vms: d.getVms }, drawAdminImages);
   }
   showFormErrors();
 }
@@ -700,6 +701,67 @@ function drawAllVms(vms) {
   })));
 }
 
+const fmtBytes = (n) => (n === null || n === undefined ? '—'
+  : n >= 1073741824 ? `${(n / 1073741824).toFixed(1)} GiB` : n >= 1048576 ? `${(n / 1048576).toFixed(1)} MiB` : `${n} B`);
+
+function drawAdminImages({ images, vms }) {
+  const t = clear($('admin-images'));
+  t.append(h('thead', {}, h('tr', {}, ['Image', 'Format', 'Size', 'Used by', ''].map((x) => h('th', {}, x)))));
+  const rows = images.map((img) => {
+    const key = `image:${img.name}`;
+    const users = vms.filter((v) => v && v.base === img.name);
+    return h('tr', { dataset: { image: img.name } },
+      h('td', { 'data-label': 'Image' }, img.name),
+      h('td', { 'data-label': 'Format' }, img.format || '?'),
+      h('td', { 'data-label': 'Size' }, fmtBytes(img.capacity)),
+      h('td', { 'data-label': 'Used by', class: 'used-by' }, users.length ? users.map((v) => v.name).join(', ') : '—'),
+      h('td', {}, h('button', {
+        type: 'button',
+        class: 'danger',
+        onclick: () => {
+          if (!confirm(`Delete base image ${img.name}?`)) return;
+          act(key, () => gql('mutation($n:String!){deleteImage(name:$n)}', { n: img.name }));
+        },
+      }, 'Delete'), errSlot(key)));
+  });
+  t.append(h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No base images.'))));
+}
+
+// Uploads the chosen file as a base image, showing the progress; the form
+// is disabled meanwhile (the poll goes on: the rest of the page stays live).
+function onUploadImage(ev) {
+  ev.preventDefault();
+  const form = ev.target;
+  const file = form.querySelector('[name=file]').files[0];
+  const name = form.querySelector('[name=name]').value.trim() || (file && file.name);
+  const bar = $('upload-progress');
+  const label = $('upload-status');
+  if (!file) return;
+  const fields = [...form.elements];
+  act('upload-image', async () => {
+    fields.forEach((el) => { el.disabled = true; });
+    bar.hidden = false;
+    bar.value = 0;
+    bar.max = file.size || 1;
+    label.textContent = `uploading ${name}…`;
+    try {
+      await uploadImage(name, file, (sent, total) => {
+        bar.max = total || 1;
+        bar.value = sent;
+        label.textContent = `uploading ${name}: ${Math.floor((100 * sent) / (total || 1))}%`;
+      });
+      label.textContent = `uploaded ${name}`;
+      form.reset();
+    } catch (e) {
+      label.textContent = '';
+      throw e;
+    } finally {
+      bar.hidden = true;
+      fields.forEach((el) => { el.disabled = false; });
+    }
+  });
+}
+
 /* ------------------------------------------------------------------ forms */
 
 function onCreateVm(ev) {
@@ -754,6 +816,7 @@ function init() {
   $('create-user').addEventListener('submit', onCreateUser);
   $('acquire-form').addEventListener('submit', onAcquire);
   $('create-profile').addEventListener('submit', onCreateProfile);
+  $('upload-image').addEventListener('submit', onUploadImage);
   window.addEventListener('hashchange', () => { st.drawn = {}; route(); refresh(); });
   document.addEventListener('visibilitychange', () => { if (!document.hidden) refresh(); });
   start();

@@ -587,3 +587,30 @@ test('the admin page fits a phone screen', async () => {
   const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
 });
+
+test('admins see the base images with the VMs using each; upload and delete errors show next to their cause', async () => {
+  const p = await browser();
+  await logIn(p, 'admin', ADMIN_PASSWORD);
+  await p.goto(d.url + '/#/admin');
+  const busy = p.locator('#admin-images tr[data-image="busybox.raw"]');
+  await busy.locator('.used-by').filter({ hasText: 'bobs-vm' }).waitFor();
+  // In use: the API's CONFLICT, in that row.
+  await busy.getByRole('button', { name: 'Delete' }).click();
+  await busy.locator('[data-err="image:busybox.raw"]').filter({ hasText: /\(CONFLICT\)$/ }).waitFor();
+  // The test hypervisor takes no uploads: its CONFLICT, next to the form, and no image.
+  await p.locator('#upload-image-box > summary').click();
+  const f = p.locator('#upload-image');
+  await f.locator('[name=file]').setInputFiles({ name: 'tiny.raw', mimeType: 'application/octet-stream', buffer: Buffer.alloc(1 << 20, 1) });
+  await f.locator('button[type=submit]').click();
+  await f.locator('[data-err=upload-image]').filter({ hasText: /upload.*\(CONFLICT\)$/ }).waitFor();
+  assert.equal(await f.locator('button[type=submit]').isDisabled(), false);
+  assert.equal(await p.locator('#admin-images tr[data-image="tiny.raw"]').count(), 0);
+  // Unused once bob's VM is gone: deleted.
+  const id = (await ok(d, '{ getVms { id name } }', null, bob.token)).getVms.find((v) => v.name === 'bobs-vm').id;
+  await ok(d, 'mutation($id:ID!){forceDestroyVM(vmID:$id)}', { id }, bob.token);
+  await busy.locator('.used-by').filter({ hasText: /^—$/ }).waitFor();
+  await busy.getByRole('button', { name: 'Delete' }).click();
+  await busy.waitFor({ state: 'detached' });
+  const names = (await ok(d, '{ images { name } }', null, alice.token)).images.map((i) => i.name);
+  assert.deepEqual(names, ['debian-12.qcow2']);
+});
