@@ -142,8 +142,12 @@ static bool define_network(virConnectPtr c)
 
 static drv_options driver_options(void)
 {
+    /* TCG always: where /dev/kvm exists, domain capabilities offer KVM but
+     * a nested KVM guest spins before its kernel prints a line (see the
+     * notes on these machines); libvirt cannot tell, so the tests say it. */
     return (drv_options){
         .uri = uri,
+        .force_tcg = true,
         .image_pool = "epfiot-images",
         .vm_pool = "epfiot-vms",
         .network = "epfiot",
@@ -170,7 +174,8 @@ TEST(driver_opens_with_events_and_runs_guests_under_tcg)
     CHECK_INT(drv_open(&lv_driver, &o, &vmd), DRV_OK);
     drv_host_info h;
     CHECK_INT(drv_host_info_get(vmd, &h), DRV_OK);
-    /* No usable KVM on these machines: TCG, and the warning says so. */
+    /* KVM disabled (no usable KVM on these machines): TCG, and the
+     * warning says so. */
     CHECK_INT(h.virt, DRV_VIRT_TCG);
     CHECK(h.warning[0] != '\0');
 }
