@@ -332,7 +332,7 @@ TEST(guest_address_comes_from_the_dhcp_lease)
     NEED_DRIVER();
     char *ip = NULL;
     drv_status st = DRV_NOT_FOUND;
-    for (double end = now_s() + 90; st == DRV_NOT_FOUND && now_s() < end; sleep_ms(250))
+    for (double end = now_s() + 180; st == DRV_NOT_FOUND && now_s() < end; sleep_ms(250))
         st = drv_vm_ip(vmd, VM, &ip);
     CHECK_INT(st, DRV_OK);
     CHECK(ip && strncmp(ip, "10.128.0.", 9) == 0);
@@ -440,7 +440,7 @@ TEST(memory_changes_live_through_the_balloon)
     CHECK_INT(how, DRV_CHANGE_LIVE);
     /* The guest's balloon driver gives the memory back within moments. */
     drv_vm_info vi = {0};
-    for (double end = now_s() + 15; now_s() < end; sleep_ms(200)) {
+    for (double end = now_s() + 60; now_s() < end; sleep_ms(200)) {
         drv_vm_info_clear(&vi);
         CHECK_OK(drv_vm_get_info(vmd, VM, &vi));
         if (vi.memory_mib == 160)
@@ -597,7 +597,7 @@ static void *par_life(void *arg)
         v->define_st = drv_vm_define(h, &s, uuid);
     v->start_st = v->define_st == DRV_OK ? drv_vm_start(h, v->name) : DRV_ERROR;
     v->ip_st = DRV_NOT_FOUND;
-    for (double end = now_s() + 120;
+    for (double end = now_s() + 300;
          v->start_st == DRV_OK && v->ip_st == DRV_NOT_FOUND && now_s() < end; sleep_ms(250)) {
         char *ip = NULL;
         v->ip_st = drv_vm_ip(h, v->name, &ip);
