@@ -234,6 +234,9 @@ typedef struct core_lwm2m_config {
     int coap_port;      /* NoSec; 0 any free port; -1 off */
     int coaps_port;     /* DTLS-PSK; 0 any free port; -1 off */
     unsigned request_timeout_ms, ack_timeout_ms, max_retransmit; /* 0: defaults */
+    /* How often the addresses of running VMs with things are asked from the
+     * hypervisor (a new lease reaches the next bootstrap); 0: 10 s. */
+    unsigned address_refresh_ms;
 } core_lwm2m_config;
 
 /* Loads the index of things and starts the server thread and the writer
@@ -243,8 +246,10 @@ core_code core_lwm2m_start(core *c, const core_lwm2m_config *cfg, char *msg, siz
 int core_lwm2m_port(core *c, bool dtls);
 /* Stops the server and the writer (core_close does it too). */
 void core_lwm2m_stop(core *c);
-/* Things in the bootstrap index (tests). */
+/* Things in the bootstrap index, and how often it was loaded whole (tests:
+ * once per core_lwm2m_start, never per change). */
 size_t core_things_indexed(core *c);
+unsigned core_things_loads(core *c);
 
 /* ---- Host ---------------------------------------------------------------- */
 

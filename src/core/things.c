@@ -67,6 +67,7 @@ typedef struct ti_outcome {
 struct thing_index {
     pthread_mutex_t lock;
     bool loaded;
+    unsigned loads;           /* full loads from the store (tests: 1 per start) */
     size_t nbuckets, nthings; /* things tables share nbuckets */
     ti_thing **by_id, **by_ep, **by_psk;
     size_t nvmbuckets, nvms;
@@ -80,6 +81,7 @@ struct thing_index {
     size_t qlen, qcap;
     bool writer_running, writer_stop;
     pthread_t writer;
+    unsigned refresh_ms; /* period of the VM address refresh */
 };
 
 static uint64_t ti_hash_str(const char *s)
@@ -354,6 +356,7 @@ static int ti_load(core *c, store *st)
         snprintf(v->ip, sizeof v->ip, "%s", vms[i].ip ? vms[i].ip : "");
     }
     ix->loaded = true;
+    ix->loads++;
     pthread_mutex_unlock(&ix->lock);
     store_thing_list_free(list, n);
     store_vm_list_free(vms, nv);
@@ -444,6 +447,15 @@ void core_things_vm_gone(core *c, int64_t vm_id)
             if (t->vm_id == vm_id)
                 t->vm_id = 0;
     pthread_mutex_unlock(&ix->lock);
+}
+
+unsigned core_things_loads(core *c)
+{
+    thing_index *ix = c->things;
+    pthread_mutex_lock(&ix->lock);
+    unsigned n = ix->loads;
+    pthread_mutex_unlock(&ix->lock);
+    return n;
 }
 
 size_t core_things_indexed(core *c)
@@ -567,6 +579,49 @@ static void ti_cb_outcome(const lwm2m_bs_outcome *o, void *user)
 
 /* ---- The writer --------------------------------------------------------------- */
 
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Asks the hypervisor for the address of every running VM that has things
+ * (core_vm_ip records a change in the store and here): a lease that
+ * changed, or a VM started without anyone reading its address, reaches the
+ * next bootstrap without a request from the API. On the writer thread: the
+ * CoAP thread never waits on the hypervisor. */
+static void ti_refresh_ips(core *c)
+{
+    thing_index *ix = c->things;
+    pthread_mutex_lock(&ix->lock);
+    int64_t *ids = malloc((ix->nthings ? ix->nthings : 1) * sizeof *ids);
+    size_t n = 0;
+    for (size_t i = 0; ids && i < ix->nbuckets; i++)
+        for (ti_thing *t = ix->by_id[i]; t; t = t->next_id)
+            if (t->vm_id)
+                ids[n++] = t->vm_id;
+    pthread_mutex_unlock(&ix->lock);
+    if (!ids)
+        return;
+    qsort(ids, n, sizeof *ids, cmp_id);
+    core_call k;
+    core_call_init(&k, c);
+    for (size_t i = 0; k.st && i < n; i++) {
+        if (i && ids[i] == ids[i - 1])
+            continue;
+        store_vm vm;
+        if (store_vm_get(k.st, ids[i], 0, &vm) != STORE_OK)
+            continue;
+        if (vm.state == STORE_VM_RUNNING) {
+            char *ip = core_vm_ip(&k, &vm);
+            core_things_vm_ip(c, vm.id, ip);
+            free(ip);
+        }
+        store_vm_clear(&vm);
+    }
+    free(ids);
+}
+
 static void *ti_writer(void *arg)
 {
     core *c = arg;
@@ -574,10 +629,29 @@ static void *ti_writer(void *arg)
     store *st = core_store(c);
     ti_outcome *batch = NULL;
     size_t cap = 0;
+    struct timespec next;
+    clock_gettime(CLOCK_REALTIME, &next);
     for (;;) {
         pthread_mutex_lock(&ix->qlock);
-        while (!ix->qlen && !ix->writer_stop)
-            pthread_cond_wait(&ix->qcond, &ix->qlock);
+        while (!ix->qlen && !ix->writer_stop) {
+            struct timespec now;
+            clock_gettime(CLOCK_REALTIME, &now);
+            if (now.tv_sec > next.tv_sec ||
+                (now.tv_sec == next.tv_sec && now.tv_nsec >= next.tv_nsec)) {
+                pthread_mutex_unlock(&ix->qlock);
+                ti_refresh_ips(c);
+                clock_gettime(CLOCK_REALTIME, &next);
+                next.tv_sec += ix->refresh_ms / 1000;
+                next.tv_nsec += (long)(ix->refresh_ms % 1000) * 1000000L;
+                if (next.tv_nsec >= 1000000000L) {
+                    next.tv_sec++;
+                    next.tv_nsec -= 1000000000L;
+                }
+                pthread_mutex_lock(&ix->qlock);
+                continue;
+            }
+            pthread_cond_timedwait(&ix->qcond, &ix->qlock, &next);
+        }
         if (!ix->qlen && ix->writer_stop) {
             pthread_mutex_unlock(&ix->qlock);
             break;
@@ -623,6 +697,7 @@ core_code core_lwm2m_start(core *c, const core_lwm2m_config *cfg, char *msg, siz
         return CORE_INTERNAL;
     }
     ix->writer_stop = false;
+    ix->refresh_ms = cfg->address_refresh_ms ? cfg->address_refresh_ms : 10000;
     if (pthread_create(&ix->writer, NULL, ti_writer, c) != 0) {
         snprintf(msg, msglen, "cannot start the bootstrap writer");
         return CORE_INTERNAL;
