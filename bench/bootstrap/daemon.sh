@@ -26,7 +26,12 @@ epfiotd=${EPFIOTD:-$root/build/src/daemon/epfiotd}
 thing=${EPFIOT_THING:-$root/build/tools/epfiot-thing}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/epfiot-bench-bs.XXXXXX")
 pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
+cleanup() {
+  local rc=$?
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null
+  [ $rc -eq 0 ] || { echo "daemon log:"; tail -40 "$tmp/log"; }
+  rm -rf "$tmp"
+}
 trap cleanup EXIT
 pw=Bench-Admin-Pw-71c3
 echo "$pw" > "$tmp/pw"
@@ -62,7 +67,7 @@ status=0
 echo "daemon RSS after the bootstraps $(rss) KiB"
 # the writer thread records outcomes shortly after: wait for them
 for _ in $(seq 1 600); do
-  n=$(q '{"query":"{getThings{state}}"}' | grep -o BOOTSTRAPPED | wc -l)
+  n=$( (q '{"query":"{getThings{state}}"}' || true) | grep -o BOOTSTRAPPED | wc -l || true)
   [ "$n" -ge "$count" ] && break
   sleep 0.1
 done

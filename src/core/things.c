@@ -658,12 +658,12 @@ static void *ti_writer(void *arg)
         }
         /* take everything queued: one transaction for the lot */
         ti_outcome *q = ix->queue;
-        size_t n = ix->qlen;
-        ix->queue = batch;
+        size_t n = ix->qlen, qcap = ix->qcap;
+        ix->queue = batch; /* the emptied buffer of the last round */
         ix->qcap = cap;
         ix->qlen = 0;
         batch = q;
-        cap = n > cap ? n : cap;
+        cap = qcap;
         pthread_mutex_unlock(&ix->qlock);
         if (!st) {
             core_log(c, CORE_LOG_ERROR, "bootstrap writer: no store handle");
