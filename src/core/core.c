@@ -146,6 +146,8 @@ core *core_open(const core_config *cfg, char **err)
         .network = cfg->network,
         .vm_prefix = CORE_VM_PREFIX,
         .force_tcg = cfg->force_tcg,
+        .kvm_probe = cfg->kvm_probe,
+        .kvm_probe_kernel = cfg->kvm_probe_kernel,
         .on_event = core_on_event,
         .opaque = c,
     };

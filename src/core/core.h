@@ -50,7 +50,9 @@ typedef struct core_config {
     const char *vm_pool;
     const char *network;
     bool force_tcg;
-    int64_t session_ttl_s; /* 0: 12 hours */
+    bool kvm_probe;               /* drv_options.kvm_probe */
+    const char *kvm_probe_kernel; /* drv_options.kvm_probe_kernel */
+    int64_t session_ttl_s;        /* 0: 12 hours */
     /* Bounds of a VM's size. */
     unsigned max_vcpus_per_vm;         /* 0: 64 */
     unsigned long long max_memory_mib; /* 0: 262144 */
@@ -80,6 +82,10 @@ core_code core_first_admin(core *c, const char *password, char **generated, bool
  * (inactive ones are started, logged). NOT_FOUND names the missing ones in
  * msg (`epfiotd setup-host` creates them). */
 core_code core_check_host(core *c, char *msg, size_t msglen);
+/* At start: logs how VMs will run (KVM, TCG, the test hypervisor) and, as a
+ * warning, why not KVM. On a host that claims KVM this runs the probe
+ * guest (drv_options.kvm_probe), so the choice is made now. */
+void core_log_host(core *c);
 
 /* Brings the database and the hypervisor in step: CREATING rows finished
  * or removed, domains and volumes without a row removed, states refreshed,

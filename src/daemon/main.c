@@ -44,12 +44,13 @@ typedef struct config {
     char *libvirt_uri, *image_pool, *vm_pool, *network;
     char *network_bridge, *network_address, *dhcp_start, *dhcp_end, *image_dir, *vm_dir;
     long network_prefix;
-    long force_tcg;
+    long force_tcg, kvm_probe;
     long lwm2m_port, lwm2m_dtls_port;
     long max_depth, max_fields, max_aliases, max_list_items;
     long max_vcpus, max_memory, session_ttl;
     char *log_level;
     char *admin_password_file;
+    char *kvm_probe_kernel;
     char *lwm2m_listen;
     long lwm2m_request_timeout, lwm2m_max_retransmit;
 } config;
@@ -98,6 +99,10 @@ static const key keys[] = {
     {"libvirt", "vm_dir", K_STR, S(vm_dir), "/var/lib/epfiot/vms",
      "setup-host: directory of the VM pool, when it is not the image pool"},
     {"libvirt", "force_tcg", K_BOOL, S(force_tcg), "false", "use TCG even where KVM is claimed"},
+    {"libvirt", "kvm_probe", K_BOOL, S(kvm_probe), "true",
+     "where KVM is claimed, boot a probe guest at start and use TCG if it prints nothing in 10 s"},
+    {"libvirt", "kvm_probe_kernel", K_STR, S(kvm_probe_kernel), NULL,
+     "a kernel in the image pool for the probe guest (else the firmware alone is probed)"},
     {"lwm2m", "lwm2m_listen", K_STR, S(lwm2m_listen), "0.0.0.0",
      "LwM2M bootstrap server address (\"::\" for all)"},
     {"lwm2m", "lwm2m_port", K_INT, S(lwm2m_port), "5685",
@@ -615,6 +620,8 @@ int main(int argc, char **argv)
         .vm_pool = c.vm_pool,
         .network = c.network,
         .force_tcg = c.force_tcg,
+        .kvm_probe = c.kvm_probe,
+        .kvm_probe_kernel = c.kvm_probe_kernel,
         .session_ttl_s = c.session_ttl,
         .max_vcpus_per_vm = (unsigned)c.max_vcpus,
         .max_memory_mib = (unsigned long long)c.max_memory,
@@ -633,6 +640,7 @@ int main(int argc, char **argv)
         log_line(CORE_LOG_ERROR, line, NULL);
         goto out;
     }
+    core_log_host(co);
     if (first_admin(co, &c) != 0)
         goto out;
     if (core_reconcile(co, msg, sizeof msg) != CORE_OK)

@@ -202,6 +202,16 @@ typedef struct drv_options {
      * virtualisation) a KVM guest hangs before its kernel prints a line,
      * and libvirt cannot tell. */
     bool force_tcg;
+    /* Where domain capabilities offer KVM, boot a tiny probe guest first
+     * and use KVM only if it prints on its console within 10 s (else TCG,
+     * with the reason in drv_host_info.warning). Never on the test
+     * hypervisor. */
+    bool kvm_probe;
+    /* The probe guest boots this kernel of the image pool (a volume name;
+     * the test guest's vmlinux is one): a broken nested KVM hangs before
+     * the kernel prints, while firmware alone may still print there. NULL:
+     * the firmware alone is probed. */
+    const char *kvm_probe_kernel;
     drv_event_fn on_event; /* may be NULL */
     void *opaque;
 } drv_options;

@@ -47,7 +47,8 @@ typedef struct lv_priv {
     pthread_mutex_t lock; /* guards conn (swapped on reconnection) */
     virConnectPtr conn;   /* NULL while disconnected */
     char *uri, *image_pool, *vm_pool, *network, *vm_prefix;
-    bool force_tcg;
+    bool force_tcg, kvm_probe;
+    char *kvm_probe_kernel;
     drv_event_fn on_event;
     void *opaque;
     bool loop_held;
@@ -403,6 +404,8 @@ static drv_status lv_open(drv *d, const drv_options *o)
     p->network = lv_strdup(o->network ? o->network : "default");
     p->vm_prefix = lv_strdup(o->vm_prefix ? o->vm_prefix : "epfiot-vm-");
     p->force_tcg = o->force_tcg;
+    p->kvm_probe = o->kvm_probe;
+    p->kvm_probe_kernel = lv_strdup(o->kvm_probe_kernel);
     p->on_event = o->on_event;
     p->opaque = o->opaque;
     if (p->on_event) {
@@ -447,6 +450,7 @@ static void lv_close(drv *d)
     free(p->vm_pool);
     free(p->network);
     free(p->vm_prefix);
+    free(p->kvm_probe_kernel);
     free(p);
     d->priv = NULL;
 }
@@ -532,6 +536,20 @@ static void lv_probe_virt_locked(drv *d, virConnectPtr c)
         char *caps =
             p->force_tcg ? NULL : virConnectGetDomainCapabilities(c, NULL, NULL, NULL, "kvm", 0);
         p->virt = caps ? DRV_VIRT_KVM : DRV_VIRT_TCG;
+        /* Claimed is not working (nested virtualisation): boot a probe. */
+        char why[160] = "";
+        if (caps && p->kvm_probe) {
+            char *kernel = p->kvm_probe_kernel ? lv_image_path(d, c, p->kvm_probe_kernel) : NULL;
+            if (p->kvm_probe_kernel && !kernel)
+                snprintf(why, sizeof why, "the probe kernel %s is not in pool %s",
+                         p->kvm_probe_kernel, p->image_pool);
+            else if (!lv_guest_probe(c, "kvm", kernel, 10000, why, sizeof why)) {
+                free(caps);
+                caps = NULL;
+                p->virt = DRV_VIRT_TCG;
+            }
+            free(kernel);
+        }
         if (!caps)
             caps = virConnectGetDomainCapabilities(c, NULL, NULL, NULL, "qemu", 0);
         xmlDocPtr doc = lv_xml_parse(caps);
@@ -544,7 +562,10 @@ static void lv_probe_virt_locked(drv *d, virConnectPtr c)
             xmlFreeDoc(doc);
         }
         free(caps);
-        if (p->virt == DRV_VIRT_TCG)
+        if (p->virt == DRV_VIRT_TCG && why[0])
+            snprintf(p->virt_warning, sizeof p->virt_warning,
+                     "KVM is claimed but %s; VMs run under TCG emulation", why);
+        else if (p->virt == DRV_VIRT_TCG)
             snprintf(p->virt_warning, sizeof p->virt_warning, "%s",
                      p->force_tcg ? "KVM disabled by configuration; VMs run under TCG emulation"
                                   : "KVM is not available on this host; VMs run under TCG "

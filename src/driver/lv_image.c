@@ -332,3 +332,18 @@ bool lv_volume_is_disk(virConnectPtr c, virStorageVolPtr vol)
     const char *format;
     return n == 0 || drv_image_sniff(head, n, &format) == NULL;
 }
+
+char *lv_image_path(drv *d, virConnectPtr c, const char *name)
+{
+    if (!drv_name_valid(name))
+        return NULL;
+    virStoragePoolPtr pool = virStoragePoolLookupByName(c, lv_names_of(d).image_pool);
+    virStorageVolPtr vol = pool ? virStorageVolLookupByName(pool, name) : NULL;
+    char *path = vol ? virStorageVolGetPath(vol) : NULL;
+    if (vol)
+        virStorageVolFree(vol);
+    if (pool)
+        virStoragePoolFree(pool);
+    virResetLastError();
+    return path;
+}

@@ -30,6 +30,14 @@ char *lv_xpath_str(xmlDocPtr doc, xmlNodePtr node, const char *expr);
 /* Name, format and capacity of a volume; *path when path is not NULL. */
 drv_status lv_volume_read(drv *d, virStorageVolPtr vol, drv_image *out, char **path);
 
+/* Boots a tiny guest of virt_type ("kvm", "qemu") -- the firmware alone,
+ * or `kernel` (a host path) -- and waits up to timeout_ms for it to print
+ * on its console (lv_probe.c). false with the reason in why. */
+bool lv_guest_probe(virConnectPtr c, const char *virt_type, const char *kernel, unsigned timeout_ms,
+                    char *why, size_t whylen);
+/* The host path of volume `name` of the image pool (malloc'ed), or NULL. */
+char *lv_image_path(drv *d, virConnectPtr c, const char *name);
+
 drv_status lv_host_setup(drv *d, const drv_host_spec *spec, drv_say_fn say, void *ud,
                          unsigned *changes);
 drv_status lv_host_check(drv *d, drv_say_fn say, void *ud);

@@ -111,6 +111,10 @@ char *dx_network_xml(const dx_network *n);
 /* A directory pool at `path` (on the libvirt host, which may be remote). */
 char *dx_dir_pool_xml(const char *name, const char *path);
 /* A base image volume of `format` ("qcow2", "raw") to upload into. */
+/* The KVM probe's guest (lv_probe.c): no disk; the firmware (kernel NULL)
+ * or a kernel (host path) prints on the serial console; virt_type "kvm" or
+ * "qemu". */
+char *dx_probe_domain_xml(const char *name, const char *virt_type, const char *kernel);
 char *dx_image_volume_xml(const char *name, unsigned long long capacity_bytes, const char *format);
 
 #endif

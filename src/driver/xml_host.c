@@ -79,3 +79,40 @@ char *dx_image_volume_xml(const char *name, unsigned long long capacity_bytes, c
     xbuf_line(&b, "</volume>");
     return xbuf_take(&b);
 }
+
+char *dx_probe_domain_xml(const char *name, const char *virt_type, const char *kernel)
+{
+    xbuf b = {0};
+    xbuf_line(&b, "<domain type='");
+    xbuf_escape(&b, virt_type);
+    xbuf_add(&b, "'>");
+    xbuf_indent(&b, 2);
+    xbuf_elem(&b, "name", name);
+    /* A kernel needs room to unpack itself before its first line. */
+    xbuf_line(&b, "<memory unit='MiB'>%d</memory>", kernel ? 128 : 32);
+    xbuf_line(&b, "<vcpu>1</vcpu>");
+    xbuf_line(&b, "<os>");
+    xbuf_line(&b, "  <type arch='x86_64'>hvm</type>");
+    if (kernel) {
+        /* The kernel's first lines, before it looks for a root: under a
+         * broken nested KVM it hangs before printing any. */
+        xbuf_line(&b, "  <kernel>");
+        xbuf_escape(&b, kernel);
+        xbuf_add(&b, "</kernel>");
+        xbuf_line(&b, "  <cmdline>console=ttyS0 earlyprintk=ttyS0 panic=-1</cmdline>");
+    } else {
+        /* SeaBIOS's banner and "No bootable device" go to the serial port. */
+        xbuf_line(&b, "  <bios useserial='yes'/>");
+    }
+    xbuf_line(&b, "</os>");
+    xbuf_line(&b, "<on_reboot>destroy</on_reboot>");
+    xbuf_line(&b, "<on_crash>destroy</on_crash>");
+    xbuf_line(&b, "<devices>");
+    xbuf_line(&b, "  <serial type='pty'/>");
+    xbuf_line(&b, "  <console type='pty'/>");
+    xbuf_line(&b, "  <memballoon model='none'/>");
+    xbuf_line(&b, "</devices>");
+    xbuf_indent(&b, -2);
+    xbuf_line(&b, "</domain>");
+    return xbuf_take(&b);
+}

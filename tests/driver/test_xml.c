@@ -204,4 +204,11 @@ TEST(image_volume_matches_golden)
                  dx_image_volume_xml("debian-12.qcow2", 2147483648ULL, "qcow2"));
 }
 
+TEST(kvm_probe_domains_match_golden)
+{
+    check_golden("domain-probe-kernel.xml",
+                 dx_probe_domain_xml("epfiot-probe-1-2", "kvm", "/var/lib/epfiot/images/vmlinux"));
+    check_golden("domain-probe-firmware.xml", dx_probe_domain_xml("epfiot-probe-1-2", "kvm", NULL));
+}
+
 TEST_MAIN()

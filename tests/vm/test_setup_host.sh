@@ -29,7 +29,7 @@ echo "Setup-Host-Test-Pw-1" >"$dir/epfiotd/pw"
 opts=(--config /dev/null --libvirt-uri "$uri" --image-pool epfiot-images --vm-pool epfiot-vms
       --network epfiot --image-dir "$dir/pool/images" --vm-dir "$dir/pool/vms"
       --dhcp-start 10.128.0.10 --dhcp-end 10.128.0.250 --log-level info
-      --lwm2m-port -1 --lwm2m-dtls-port -1)
+      --lwm2m-port -1 --lwm2m-dtls-port -1 --kvm-probe-kernel vmlinux)
 
 # The daemon refuses to start on a host that is not set up, and says why
 # and what to run.
@@ -102,6 +102,14 @@ if [ -n "$up" ] && grep -q "started storage pool epfiot-vms (it was inactive)" "
     ok daemon_starts_an_inactive_pool_and_serves
 else
     bad daemon_starts_an_inactive_pool_and_serves "$(cat "$dir/epfiotd/log")"
+fi
+# The host claims KVM, but a KVM guest hangs here (nested virtualisation):
+# the daemon's probe guest shows it, and the daemon uses TCG and says why.
+if grep -q "VMs run under tcg" "$dir/epfiotd/log" &&
+    grep -q "warn: KVM is claimed but a kvm probe guest printed nothing on its console in 10 s" "$dir/epfiotd/log"; then
+    ok daemon_probes_kvm_and_falls_back_to_tcg_with_the_reason
+else
+    bad daemon_probes_kvm_and_falls_back_to_tcg_with_the_reason "$(cat "$dir/epfiotd/log")"
 fi
 kill "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null

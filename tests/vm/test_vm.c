@@ -152,6 +152,8 @@ static drv_options driver_options(void)
         .vm_pool = "epfiot-vms",
         .network = "epfiot",
         .vm_prefix = "epfiot-vm-",
+        .kvm_probe = true, /* as the daemon: claimed KVM is tried first */
+        .kvm_probe_kernel = "vmlinux",
         .on_event = record_event,
     };
 }
