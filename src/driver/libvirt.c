@@ -537,7 +537,7 @@ static void lv_probe_virt_locked(drv *d, virConnectPtr c)
             p->force_tcg ? NULL : virConnectGetDomainCapabilities(c, NULL, NULL, NULL, "kvm", 0);
         p->virt = caps ? DRV_VIRT_KVM : DRV_VIRT_TCG;
         /* Claimed is not working (nested virtualisation): boot a probe. */
-        char why[160] = "";
+        char why[96] = ""; /* fits in the 160-byte warning below */
         if (caps && p->kvm_probe) {
             char *kernel = p->kvm_probe_kernel ? lv_image_path(d, c, p->kvm_probe_kernel) : NULL;
             if (p->kvm_probe_kernel && !kernel)
