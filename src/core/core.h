@@ -52,7 +52,11 @@ typedef struct core_config {
     bool force_tcg;
     bool kvm_probe;               /* drv_options.kvm_probe */
     const char *kvm_probe_kernel; /* drv_options.kvm_probe_kernel */
-    int64_t session_ttl_s;        /* 0: 12 hours */
+    /* Direct kernel boot for every VM (guests whose disk has no boot
+     * loader, like the test guests): names in the image pool; NULL: the
+     * firmware boots the disk. */
+    const char *kernel_image, *initrd_image, *kernel_args;
+    int64_t session_ttl_s; /* 0: 12 hours */
     /* Bounds of a VM's size. */
     unsigned max_vcpus_per_vm;         /* 0: 64 */
     unsigned long long max_memory_mib; /* 0: 262144 */
@@ -100,6 +104,11 @@ core_code core_resync(core *c, char *msg, size_t msglen);
  * core_reconcile from its own thread (never on the event thread, which must
  * not block). */
 bool core_resync_wanted(core *c);
+
+/* Refreshes the stored addresses of running VMs (address.c): those without
+ * one, or with `all` every running VM (an address may change). The daemon
+ * calls it from its main loop; reads (core_vm_ip) never ask the hypervisor. */
+void core_refresh_addresses(core *c, bool all);
 
 /* Counts for /metrics: VMs per store_vm_state, things per state. */
 void core_counts(core *c, int64_t vms[7], int64_t things[4]);
@@ -187,7 +196,8 @@ core_code core_vm_destroy(core_call *k, int64_t id, bool force);
 core_code core_vm_delete(core_call *k, int64_t user_id, int64_t vm_id);
 /* Which of vcpu/memory are stored but not in effect (running VM only). */
 void core_vm_pending(core_call *k, const store_vm *vm, bool *vcpu, bool *memory);
-/* The VM's IP (observed now when running; NULL if unknown); malloc'ed. */
+/* The VM's IP as stored (NULL if unknown or not running); malloc'ed. It is
+ * refreshed by core_refresh_addresses, never looked up by a read. */
 char *core_vm_ip(core_call *k, const store_vm *vm);
 
 /* ---- Devices and things ------------------------------------------------- */

@@ -66,7 +66,16 @@ static void sync_rows(core *c, store *st, store_vm *rows, size_t nrows, const dr
                          vm->domain_name);
             store_vm_set_runtime(st, vm->id, STORE_VM_ERROR, NULL, NULL);
         } else {
-            store_vm_set_runtime(st, vm->id, core_state_of(dom->state), NULL, dom->uuid);
+            /* The list is a moment old, and an event may have recorded a
+             * newer state since (a VM stopping as libvirtd comes back):
+             * the state written is libvirt's at the time of writing. */
+            drv_vm_state now = dom->state;
+            drv_vm_info info;
+            if (!at_start && drv_vm_get_info(c->d, vm->domain_name, &info) == DRV_OK) {
+                now = info.state;
+                drv_vm_info_clear(&info);
+            }
+            store_vm_set_runtime(st, vm->id, core_state_of(now), NULL, dom->uuid);
         }
     }
 }

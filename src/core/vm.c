@@ -24,6 +24,7 @@
 #include "core_accel.h"
 #include "internal.h"
 #include "seed.h"
+#include "test_hooks.h"
 
 store_vm_state core_state_of(drv_vm_state s)
 {
@@ -335,6 +336,9 @@ static core_code define_domain(core_call *k, store_vm *vm, char uuid[37])
         .uefi = vm->uefi,
         .usb = sels,
         .nusb = ndev,
+        .kernel_image = k->c->cfg.kernel_image,
+        .initrd_image = k->c->cfg.kernel_image ? k->c->cfg.initrd_image : NULL,
+        .kernel_args = k->c->cfg.kernel_image ? k->c->cfg.kernel_args : NULL,
     };
     core_code rc = CORE_OK;
     core_drv_lock(k->c);
@@ -469,10 +473,13 @@ static core_code create_vm(core_call *k, const core_vm_input *in, store_vm *vmp,
             free(vm.domain_name);
         return rc;
     }
+    EPFIOT_HOOK("create-after-row");
     /* Step 2: the hypervisor (the seed carries the password hash). Step 3:
      * the row says POWEROFF. */
     char uuid[37] = "";
     rc = define_domain(k, &vm, uuid);
+    if (!rc)
+        EPFIOT_HOOK("create-after-define");
     free(vm.cfg_password_hash);
     vm.cfg_password_hash = NULL;
     if (!rc && store_vm_set_runtime(k->st, vm.id, STORE_VM_POWEROFF, NULL, uuid) != STORE_OK)
@@ -680,21 +687,9 @@ void core_vm_pending(core_call *k, const store_vm *vm, bool *vcpu, bool *memory)
 
 char *core_vm_ip(core_call *k, const store_vm *vm)
 {
-    if (vm->state != STORE_VM_RUNNING)
-        return vm->ip ? strdup(vm->ip) : NULL;
-    char *ip = NULL;
-    core_drv_lock(k->c);
-    drv_status s = drv_vm_ip(k->c->d, vm->domain_name, &ip);
-    core_drv_unlock(k->c);
-    if (s == DRV_OK && ip && (!vm->ip || strcmp(ip, vm->ip) != 0)) {
-        store_vm_set_runtime(k->st, vm->id, vm->state, ip, NULL);
-        core_things_vm_ip(k->c, vm->id, ip); /* the next bootstrap points there */
-    }
-    if (s != DRV_OK || !ip) {
-        free(ip);
-        return vm->ip ? strdup(vm->ip) : NULL;
-    }
-    return ip;
+    (void)k;
+    /* From the store only: address.c keeps it current. */
+    return vm->ip ? strdup(vm->ip) : NULL;
 }
 
 /* The hypervisor's view of a VM, for decisions that must not trust a
@@ -907,6 +902,7 @@ core_code core_vm_remove(core_call *k, const store_vm *vm)
     if (s != STORE_OK)
         return core_store_fail(k, "delete VM");
     core_things_vm_gone(k->c, vm->id);
+    EPFIOT_HOOK("destroy-after-row");
     core_drv_lock(k->c);
     drv_status d = drv_vm_undefine(k->c->d, vm->domain_name);
     if (d != DRV_OK)

@@ -45,6 +45,7 @@ typedef struct config {
     char *network_bridge, *network_address, *dhcp_start, *dhcp_end, *image_dir, *vm_dir;
     long network_prefix;
     long force_tcg, kvm_probe;
+    char *kernel_image, *initrd_image, *kernel_args;
     long lwm2m_port, lwm2m_dtls_port;
     long max_depth, max_fields, max_aliases, max_list_items;
     long max_vcpus, max_memory, session_ttl;
@@ -103,6 +104,12 @@ static const key keys[] = {
      "where KVM is claimed, boot a probe guest at start and use TCG if it prints nothing in 10 s"},
     {"libvirt", "kvm_probe_kernel", K_STR, S(kvm_probe_kernel), NULL,
      "a kernel in the image pool for the probe guest (else the firmware alone is probed)"},
+    {"libvirt", "kernel_image", K_STR, S(kernel_image), NULL,
+     "direct kernel boot of every VM: a kernel in the image pool (guests without a boot loader)"},
+    {"libvirt", "initrd_image", K_STR, S(initrd_image), NULL,
+     "with kernel_image: an initramfs in the image pool"},
+    {"libvirt", "kernel_args", K_STR, S(kernel_args), NULL,
+     "with kernel_image: the kernel command line"},
     {"lwm2m", "lwm2m_listen", K_STR, S(lwm2m_listen), "0.0.0.0",
      "LwM2M bootstrap server address (\"::\" for all)"},
     {"lwm2m", "lwm2m_port", K_INT, S(lwm2m_port), "5685",
@@ -518,12 +525,13 @@ static void start_lwm2m(core *co, const config *c)
 }
 
 /* Blocks until SIGTERM or SIGINT. Every 2 s it runs the accelerator tick
- * (core_accel_tick) and reconciles if hypervisor
- * events asked for it (reconnection, USB changes); once a minute it purges
+ * (core_accel_tick), reconciles if hypervisor events asked for it
+ * (reconnection, USB changes) and looks up the addresses of running VMs
+ * that have none yet (all of them every 30 s); once a minute it purges
  * expired sessions and old login failures. */
 static void wait_for_stop(core *co, const sigset_t *set)
 {
-    unsigned ticks = 0;
+    unsigned ticks = 0, rounds = 0;
     for (;;) {
         struct timespec ts = {2, 0};
         int sig = sigtimedwait(set, NULL, &ts);
@@ -534,6 +542,7 @@ static void wait_for_stop(core *co, const sigset_t *set)
         }
         /* Lease expiry, holders that powered off, the accelerator queue. */
         core_accel_tick(co);
+        core_refresh_addresses(co, ++rounds % 15 == 0);
         if (sig == SIGTERM || sig == SIGINT) {
             log_line(CORE_LOG_INFO, sig == SIGTERM ? "SIGTERM: stopping" : "SIGINT: stopping",
                      NULL);
@@ -622,6 +631,9 @@ int main(int argc, char **argv)
         .force_tcg = c.force_tcg,
         .kvm_probe = c.kvm_probe,
         .kvm_probe_kernel = c.kvm_probe_kernel,
+        .kernel_image = c.kernel_image,
+        .initrd_image = c.initrd_image,
+        .kernel_args = c.kernel_args,
         .session_ttl_s = c.session_ttl,
         .max_vcpus_per_vm = (unsigned)c.max_vcpus,
         .max_memory_mib = (unsigned long long)c.max_memory,

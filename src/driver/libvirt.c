@@ -29,6 +29,7 @@
 #include "driver.h"
 #include "lv_internal.h"
 #include "lv_map.h"
+#include "test_hooks.h"
 #include "xml.h"
 
 #include <libvirt/libvirt.h>
@@ -1350,6 +1351,8 @@ static drv_status lv_define_volumes(drv *d, virConnectPtr c, const drv_vm_spec *
     }
     char *xml = dx_overlay_volume_xml(s->disk_volume, size, base_path, base.format);
     st = lv_volume_create(d, c, xml, s->disk_volume);
+    if (st == DRV_OK)
+        EPFIOT_HOOK("create-after-overlay");
     free(xml);
     if (st != DRV_OK || !s->seed_volume)
         goto out;

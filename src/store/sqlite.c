@@ -284,8 +284,11 @@ static const char *const migrations[] = {
     /* Only when no update came in meanwhile (the count is what was built). */                     \
     X(Q_VM_SEED_BUILT, "UPDATE vms SET seed_stale = 0 WHERE id = ?1 AND seed_stale = ?2")          \
     X(Q_VM_SET_RUNTIME,                                                                            \
-      "UPDATE vms SET state = ?2, ip = coalesce(?3, ip), uuid = coalesce(?4, uuid) "               \
+      "UPDATE vms SET state = ?2, uuid = coalesce(?4, uuid), "                                     \
+      "ip = CASE WHEN ?2 IN ('RUNNING', 'PAUSED', 'SHUTTING_DOWN') THEN coalesce(?3, ip) END "     \
       "WHERE id = ?1")                                                                             \
+    X(Q_VM_SET_IP,                                                                                 \
+      "UPDATE vms SET ip = ?2 WHERE id = ?1 AND state IN ('RUNNING', 'PAUSED', 'SHUTTING_DOWN')")  \
     X(Q_VM_DELETE, "DELETE FROM vms WHERE id = ?1" OWNED(2))                                       \
     X(Q_DEV_UPSERT,                                                                                \
       "INSERT INTO devices (hw_key, vendor_id, product_id, serial, bus, device, port, info, "      \
@@ -1207,6 +1210,14 @@ static store_status sq_vm_set_runtime(store *st, int64_t id, store_vm_state stat
     return run_one(st, s, "cannot record VM state");
 }
 
+static store_status sq_vm_set_ip(store *st, int64_t id, const char *ip)
+{
+    PREP(s, Q_VM_SET_IP);
+    sqlite3_bind_int64(s, 1, id);
+    bind_text(s, 2, ip);
+    return run_one(st, s, "cannot record VM address");
+}
+
 static store_status sq_vm_delete(store *st, int64_t id, int64_t owner)
 {
     PREP(s, Q_VM_DELETE);
@@ -1660,6 +1671,7 @@ const store_driver store_sqlite_driver = {
     .vm_update = sq_vm_update,
     .vm_seed_built = sq_vm_seed_built,
     .vm_set_runtime = sq_vm_set_runtime,
+    .vm_set_ip = sq_vm_set_ip,
     .vm_delete = sq_vm_delete,
     .dev_upsert = sq_dev_upsert,
     .dev_mark_all_absent = sq_dev_mark_all_absent,

@@ -270,6 +270,11 @@ store_status store_vm_set_runtime(store *st, int64_t id, store_vm_state state, c
     return CALL(vm_set_runtime, id, state, ip, uuid);
 }
 
+store_status store_vm_set_ip(store *st, int64_t id, const char *ip)
+{
+    return CALL(vm_set_ip, id, ip);
+}
+
 store_status store_vm_delete(store *st, int64_t id, int64_t owner)
 {
     return CALL(vm_delete, id, owner);

@@ -267,9 +267,14 @@ store_status store_vm_update(store *st, const store_vm *vm, int64_t owner);
 /* The seed was rebuilt from the settings seen with seed_stale == stale:
  * clears the count unless another change came in meanwhile. */
 store_status store_vm_seed_built(store *st, int64_t id, int64_t stale);
-/* What the driver observed; ip and uuid may be NULL to leave them as is. */
+/* What the driver observed; ip and uuid may be NULL to leave them as is.
+ * Only a VM that runs (RUNNING, PAUSED, SHUTTING_DOWN) has an address: any
+ * other state clears it. */
 store_status store_vm_set_runtime(store *st, int64_t id, store_vm_state state, const char *ip,
                                   const char *uuid);
+/* The address of a VM that runs (NULL: unknown); NOT_FOUND, and nothing
+ * written, when the row is in any other state by now. */
+store_status store_vm_set_ip(store *st, int64_t id, const char *ip);
 /* Deletes the row; its devices are released and its things detached. */
 store_status store_vm_delete(store *st, int64_t id, int64_t owner);
 

@@ -60,6 +60,7 @@ typedef struct store_driver {
     store_status (*vm_seed_built)(store *st, int64_t id, int64_t stale);
     store_status (*vm_set_runtime)(store *st, int64_t id, store_vm_state state, const char *ip,
                                    const char *uuid);
+    store_status (*vm_set_ip)(store *st, int64_t id, const char *ip);
     store_status (*vm_delete)(store *st, int64_t id, int64_t owner);
     store_status (*dev_upsert)(store *st, const store_dev *d, int64_t *id);
     store_status (*dev_mark_all_absent)(store *st);

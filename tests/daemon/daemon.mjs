@@ -55,7 +55,9 @@ export function removeDir(d) {
 
 // Starts epfiotd. opts.dir: reuse a directory (restart on the same
 // database); opts.adminPassword: null for a generated one; opts.args: more
-// flags. Resolves when the daemon prints its port.
+// flags (later flags win, e.g. another --libvirt-uri); opts.binary: another
+// build of epfiotd; opts.env: more environment. Resolves when the daemon
+// prints its port.
 export async function startDaemon(opts = {}) {
   const dir = opts.dir || tempDir();
   const conf = join(dir, 'epfiotd.conf');
@@ -65,7 +67,7 @@ export async function startDaemon(opts = {}) {
     '--image-pool', 'default-pool', '--network', 'epfiot',
     // the LwM2M bootstrap server on free ports (never 5685/5686 in tests)
     '--lwm2m-listen', '127.0.0.1', '--lwm2m-port', '0', '--lwm2m-dtls-port', '0'];
-  const env = { ...process.env };
+  const env = { ...process.env, ...(opts.env || {}) };
   delete env.EPFIOT_ADMIN_PASSWORD;
   if (opts.adminPassword !== null) {
     const pwFile = join(dir, 'admin-password');
@@ -73,7 +75,7 @@ export async function startDaemon(opts = {}) {
     args.push('--admin-password-file', pwFile);
   }
   args.push(...(opts.args || []));
-  const child = spawn(EPFIOTD, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(opts.binary || EPFIOTD, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   const d = {
     dir, child, pid: child.pid, stderr: '', stdout: '', port: 0, url: '', exitCode: undefined,

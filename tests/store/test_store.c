@@ -677,6 +677,40 @@ TEST(vm_set_runtime_records_state_and_keeps_unspecified_ip_and_uuid)
     tmpdb_done(&t, st);
 }
 
+TEST(a_vm_that_stops_loses_its_address_and_only_a_running_one_gets_one)
+{
+    tmpdb t;
+    store *st = tmpdb_new(&t);
+    int64_t a = tmpdb_user(st, "a");
+    int64_t v = tmpdb_vm(st, a, "web");
+    store_vm got;
+    /* Not running (the new row): no address is taken. */
+    CHECK_INT(store_vm_set_ip(st, v, "192.0.2.10"), STORE_NOT_FOUND);
+    CHECK_INT(store_vm_set_runtime(st, v, STORE_VM_RUNNING, NULL, NULL), STORE_OK);
+    CHECK_INT(store_vm_set_ip(st, v, "192.0.2.10"), STORE_OK);
+    CHECK_INT(store_vm_set_runtime(st, v, STORE_VM_SHUTTING_DOWN, NULL, NULL), STORE_OK);
+    CHECK_INT(store_vm_get(st, v, a, &got), STORE_OK);
+    CHECK_STR(got.ip, "192.0.2.10");
+    store_vm_clear(&got);
+    /* Stopped, by event or by the daemon: the address goes. */
+    CHECK_INT(store_vm_set_runtime(st, v, STORE_VM_POWEROFF, "192.0.2.11", NULL), STORE_OK);
+    CHECK_INT(store_vm_get(st, v, a, &got), STORE_OK);
+    CHECK(got.ip == NULL);
+    store_vm_clear(&got);
+    /* A refresh that looked the address up just before the stop. */
+    CHECK_INT(store_vm_set_ip(st, v, "192.0.2.10"), STORE_NOT_FOUND);
+    CHECK_INT(store_vm_get(st, v, a, &got), STORE_OK);
+    CHECK(got.ip == NULL);
+    store_vm_clear(&got);
+    CHECK_INT(store_vm_set_runtime(st, v, STORE_VM_RUNNING, "192.0.2.12", NULL), STORE_OK);
+    CHECK_INT(store_vm_set_runtime(st, v, STORE_VM_CRASHED, NULL, NULL), STORE_OK);
+    CHECK_INT(store_vm_get(st, v, a, &got), STORE_OK);
+    CHECK(got.ip == NULL);
+    store_vm_clear(&got);
+    CHECK_INT(store_vm_set_ip(st, v + 1, "192.0.2.10"), STORE_NOT_FOUND);
+    tmpdb_done(&t, st);
+}
+
 TEST(vm_config_keeps_the_password_hash_it_was_given)
 {
     tmpdb t;
