@@ -16,6 +16,26 @@
 
 #include "internal.h"
 
+char *core_vm_refresh_address(core *c, store *st, const store_vm *vm)
+{
+    char *ip = NULL;
+    core_drv_lock(c);
+    drv_status s = drv_vm_ip(c->d, vm->domain_name, &ip);
+    core_drv_unlock(c);
+    /* Not known (yet, or any more): the address stays as it was, since
+     * leases can lapse while the guest keeps its address. */
+    if (s != DRV_OK || !ip) {
+        free(ip);
+        return vm->ip ? strdup(vm->ip) : NULL;
+    }
+    if ((!vm->ip || strcmp(ip, vm->ip) != 0) && store_vm_set_ip(st, vm->id, ip) == STORE_OK) {
+        core_log(c, CORE_LOG_INFO, "VM %lld (%s) has address %s", (long long)vm->id,
+                 vm->domain_name, ip);
+        core_things_vm_ip(c, vm->id, ip); /* the next bootstrap points there */
+    }
+    return ip;
+}
+
 void core_refresh_addresses(core *c, bool all)
 {
     store *st = core_store(c);
@@ -25,22 +45,8 @@ void core_refresh_addresses(core *c, bool all)
         return;
     for (size_t i = 0; i < n; i++) {
         store_vm *vm = &rows[i];
-        if (vm->state != STORE_VM_RUNNING || (vm->ip && !all))
-            continue;
-        char *ip = NULL;
-        core_drv_lock(c);
-        drv_status s = drv_vm_ip(c->d, vm->domain_name, &ip);
-        core_drv_unlock(c);
-        /* Not known (yet, or any more): the address stays as it was, since
-         * leases can lapse while the guest keeps its address. */
-        if (s == DRV_OK && ip && (!vm->ip || strcmp(ip, vm->ip) != 0)) {
-            if (store_vm_set_ip(st, vm->id, ip) == STORE_OK) {
-                core_log(c, CORE_LOG_INFO, "VM %lld (%s) has address %s", (long long)vm->id,
-                         vm->domain_name, ip);
-                core_things_vm_ip(c, vm->id, ip); /* the next bootstrap points there */
-            }
-        }
-        free(ip);
+        if (vm->state == STORE_VM_RUNNING && (!vm->ip || all))
+            free(core_vm_refresh_address(c, st, vm));
     }
     store_vm_list_free(rows, n);
 }

@@ -35,6 +35,10 @@ void core_things_refresh(core_call *k, int64_t thing_id);
 /* The same for every thing linked to the VM. */
 void core_things_refresh_vm(core_call *k, int64_t vm_id);
 void core_things_vm_ip(core *c, int64_t vm_id, const char *ip);
+/* Asks the hypervisor for the address of running VM `vm` and records a
+ * change in the store (and for its things); returns the address now known
+ * (malloc'ed, NULL if none). address.c. */
+char *core_vm_refresh_address(core *c, store *st, const store_vm *vm);
 void core_things_vm_gone(core *c, int64_t vm_id);
 
 void core_log(core *c, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

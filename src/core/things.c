@@ -586,7 +586,7 @@ static int cmp_id(const void *a, const void *b)
 }
 
 /* Asks the hypervisor for the address of every running VM that has things
- * (core_vm_ip records a change in the store and here): a lease that
+ * (core_vm_refresh_address records a change in the store and here): a lease that
  * changed, or a VM started without anyone reading its address, reaches the
  * next bootstrap without a request from the API. On the writer thread: the
  * CoAP thread never waits on the hypervisor. */
@@ -613,7 +613,7 @@ static void ti_refresh_ips(core *c)
         if (store_vm_get(k.st, ids[i], 0, &vm) != STORE_OK)
             continue;
         if (vm.state == STORE_VM_RUNNING) {
-            char *ip = core_vm_ip(&k, &vm);
+            char *ip = core_vm_refresh_address(c, k.st, &vm);
             core_things_vm_ip(c, vm.id, ip);
             free(ip);
         }

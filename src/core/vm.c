@@ -768,8 +768,13 @@ core_code core_vm_power_on(core_call *k, int64_t id, store_vm *out)
     core_drv_unlock(k->c);
     if (!rc && store_vm_set_runtime(k->st, vm.id, STORE_VM_RUNNING, NULL, NULL) != STORE_OK)
         rc = core_store_fail(k, "record state");
-    if (!rc)
+    if (!rc) {
+        /* A resumed VM (or a hypervisor that knows at once) has an address
+         * now; a booting one gets it from the daemon's refresh later. */
+        vm.state = STORE_VM_RUNNING;
+        free(core_vm_refresh_address(k->c, k->st, &vm));
         rc = vm_get_scoped(k, id, out);
+    }
 out:
     store_vm_clear(&vm);
     return rc;
