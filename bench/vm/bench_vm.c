@@ -130,7 +130,7 @@ static drv_vm_spec spec_for(const char *name, const char *base, char *disk, char
         .mac = mac,
         .kernel_image = "vmlinux",
         .initrd_image = "initrd",
-        .kernel_args = "console=ttyS0 quiet",
+        .kernel_args = "console=ttyS0 quiet no_timer_check",
     };
 }
 

@@ -313,7 +313,16 @@ describe('health and metrics', () => {
     const name = 'epfiot_http_requests_total{path="/graphql",code="200"}';
     const count = 'epfiot_http_request_duration_seconds_count{path="/graphql"}';
     await h.ok(d, '{ me { id } }', null, admin);
-    const after_ = await metrics();
+    // A request is counted when libmicrohttpd reports it completed, which
+    // can come just after the client has read the response: scrape until
+    // it shows (a scrape never counts itself, it is still in flight).
+    const deadline = Date.now() + 20000 * h.SLOW;
+    let after_ = await metrics();
+    while (!(sample(after_, name) > sample(before_, name) && sample(after_, count) > sample(before_, count)) &&
+           Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      after_ = await metrics();
+    }
     assert.ok(sample(after_, name) > sample(before_, name));
     assert.ok(sample(after_, count) > sample(before_, count));
   });

@@ -230,7 +230,7 @@ TEST(define_makes_an_overlay_on_the_base_and_uploads_the_seed)
         .mac = VM_MAC,
         .kernel_image = "vmlinux",
         .initrd_image = "initrd",
-        .kernel_args = "console=ttyS0 quiet",
+        .kernel_args = "console=ttyS0 quiet no_timer_check",
     };
     char uuid[37] = "";
     CHECK_OK(drv_vm_define(vmd, &s, uuid));
@@ -592,7 +592,7 @@ static void *par_life(void *arg)
         .mac = v->mac,
         .kernel_image = "vmlinux",
         .initrd_image = "initrd",
-        .kernel_args = "console=ttyS0 quiet",
+        .kernel_args = "console=ttyS0 quiet no_timer_check",
     };
     char uuid[37];
     if (v->define_st == DRV_OK)
