@@ -58,31 +58,12 @@ static store_status exec_ints(store *st, const char *sql, int n, const int64_t *
     return done(st, s, what, need_change);
 }
 
-typedef void (*reader)(sqlite3_stmt *s, void *out);
-
 /* Reads every row into a malloc'ed array; finalizes the statement. */
-static store_status read_rows(store *st, sqlite3_stmt *s, const char *what, reader rd, size_t size,
-                              void **list, size_t *n)
+static store_status read_rows(store *st, sqlite3_stmt *s, const char *what,
+                              store_sqlite_row_reader rd, size_t size, void **list, size_t *n)
 {
-    size_t cap = 0, len = 0;
-    char *arr = NULL;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 8;
-            char *p = realloc(arr, cap * size);
-            if (!p)
-                abort();
-            arr = p;
-        }
-        memset(arr + len * size, 0, size);
-        rd(s, arr + len * size);
-        len++;
-    }
-    store_status r = rc == SQLITE_DONE ? STORE_OK : store_sqlite_fail(st, rc, what);
+    store_status r = store_sqlite_rows(st, s, what, rd, size, list, n);
     sqlite3_finalize(s);
-    *list = arr;
-    *n = len;
     return r;
 }
 

@@ -576,11 +576,9 @@ static store_status row(store *st, sqlite3_stmt *s, const char *what)
     return sq_fail(st, rc, what);
 }
 
-typedef void (*row_reader)(sqlite3_stmt *s, void *out);
-
 /* Reads every row of `s` into a malloc'ed array of `size`-byte records. */
-static store_status rows(store *st, sqlite3_stmt *s, const char *what, row_reader read, size_t size,
-                         void **list, size_t *n)
+store_status store_sqlite_rows(store *st, sqlite3_stmt *s, const char *what,
+                               store_sqlite_row_reader read, size_t size, void **list, size_t *n)
 {
     size_t cap = 0, len = 0;
     char *arr = NULL;
@@ -855,7 +853,8 @@ static store_status sq_user_list(store *st, store_user **list, size_t *n)
     *list = NULL;
     *n = 0;
     PREP(s, Q_USER_LIST);
-    return rows(st, s, "cannot list users", read_user_v, sizeof **list, (void **)list, n);
+    return store_sqlite_rows(st, s, "cannot list users", read_user_v, sizeof **list, (void **)list,
+                             n);
 }
 
 static store_status sq_user_count(store *st, int64_t *n)
@@ -1059,7 +1058,8 @@ static store_status sq_token_list(store *st, int64_t user_id, store_token **list
     *n = 0;
     PREP(s, Q_TOKEN_LIST);
     sqlite3_bind_int64(s, 1, user_id);
-    return rows(st, s, "cannot list API tokens", read_token_v, sizeof **list, (void **)list, n);
+    return store_sqlite_rows(st, s, "cannot list API tokens", read_token_v, sizeof **list,
+                             (void **)list, n);
 }
 
 static store_status sq_token_revoke(store *st, int64_t id, int64_t owner, int64_t now)
@@ -1169,7 +1169,7 @@ static store_status sq_vm_list(store *st, int64_t owner, store_vm **list, size_t
     *n = 0;
     PREP(s, Q_VM_LIST);
     sqlite3_bind_int64(s, 1, owner);
-    return rows(st, s, "cannot list VMs", read_vm_v, sizeof **list, (void **)list, n);
+    return store_sqlite_rows(st, s, "cannot list VMs", read_vm_v, sizeof **list, (void **)list, n);
 }
 
 static store_status sq_vm_update(store *st, const store_vm *vm, int64_t owner)
@@ -1317,7 +1317,8 @@ static store_status sq_dev_list(store *st, int64_t vm_id, store_dev **list, size
     *n = 0;
     PREP(s, Q_DEV_LIST);
     sqlite3_bind_int64(s, 1, vm_id);
-    return rows(st, s, "cannot list devices", read_dev_v, sizeof **list, (void **)list, n);
+    return store_sqlite_rows(st, s, "cannot list devices", read_dev_v, sizeof **list, (void **)list,
+                             n);
 }
 
 /* After an attach or detach that changed nothing, says why: a missing
@@ -1448,7 +1449,8 @@ static store_status sq_thing_list(store *st, int64_t owner, int64_t vm_id, store
     PREP(s, Q_THING_LIST);
     sqlite3_bind_int64(s, 1, owner);
     sqlite3_bind_int64(s, 2, vm_id);
-    return rows(st, s, "cannot list things", read_thing_v, sizeof **list, (void **)list, n);
+    return store_sqlite_rows(st, s, "cannot list things", read_thing_v, sizeof **list,
+                             (void **)list, n);
 }
 
 static store_status sq_thing_update(store *st, const store_thing *t, int64_t owner)

@@ -15,5 +15,11 @@ sqlite3 *store_sqlite_db(store *st);
 store_status store_sqlite_fail(store *st, int rc, const char *what);
 /* A malloc'ed copy of a text column; NULL for SQL NULL. */
 char *store_sqlite_col_text(sqlite3_stmt *s, int i);
+/* Fills one record of a list from the current row. */
+typedef void (*store_sqlite_row_reader)(sqlite3_stmt *s, void *out);
+/* Reads every row of `s` into a malloc'ed array of `size`-byte records
+ * (*n of them, also on failure) and resets `s`. */
+store_status store_sqlite_rows(store *st, sqlite3_stmt *s, const char *what,
+                               store_sqlite_row_reader read, size_t size, void **list, size_t *n);
 
 #endif
