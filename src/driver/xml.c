@@ -334,15 +334,5 @@ char *dx_overlay_volume_xml(const char *name, unsigned long long capacity_bytes,
 
 char *dx_raw_volume_xml(const char *name, unsigned long long capacity_bytes)
 {
-    xbuf b = {0};
-    xbuf_line(&b, "<volume>");
-    xbuf_indent(&b, 2);
-    xbuf_elem(&b, "name", name);
-    xbuf_line(&b, "<capacity unit='bytes'>%llu</capacity>", capacity_bytes);
-    xbuf_line(&b, "<target>");
-    xbuf_line(&b, "  <format type='raw'/>");
-    xbuf_line(&b, "</target>");
-    xbuf_indent(&b, -2);
-    xbuf_line(&b, "</volume>");
-    return xbuf_take(&b);
+    return dx_image_volume_xml(name, capacity_bytes, "raw");
 }
