@@ -17,6 +17,8 @@ EPFIOT_APT_PACKAGES=(
   # start a system libvirtd with a default network in the root namespace)
   libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils dnsmasq-base
   iptables iproute2 busybox-static kmod cpio xz-utils e2fsprogs
+  # vm-cloudinit: a Debian 12 guest with the real cloud-init, made by mmdebstrap
+  mmdebstrap
   # test and benchmark tools
   gnutls-bin openssl wrk chromium
   # the seed_cloud_init_schema test validates generated cloud-config against
