@@ -204,4 +204,29 @@ describe('one Coral, two tenants\' TCG VMs', () => {
     assert.equal(await configHas(vmB), true);
     assert.deepEqual((await dev(bob.token)).holder.vm, { id: vmB.id });
   });
+  it('a hand-over between definitions: A queues; bob releases; the hostdev leaves B\'s definition and enters A\'s, in that order', async () => {
+    for (const [t, v] of [[alice, vmA], [bob, vmB]])
+      if ((await getVm(t.token, v.id)).state !== 'POWEROFF') await forceOff(t.token, v.id);
+    const q = (await h.ok(d, acquire(vmA, 600), null, alice.token)).acquireDevice;
+    assert.deepEqual({ status: q.status, position: q.position }, { status: 'QUEUED', position: 1 });
+    assert.equal(await configHas(vmA), false);
+    assert.equal((await h.ok(d, `mutation { releaseDevice(devID: "${coral}") }`, null, bob.token)).releaseDevice, true);
+    const v = await until('A holds it', async () => {
+      const x = await dev(alice.token);
+      return x.holder && x.holder.mine && x;
+    });
+    assert.deepEqual(v.holder.vm, { id: vmA.id });
+    assert.deepEqual(v.queue, []);
+    const end = Date.parse(v.leaseEnd);
+    assert.ok(end > Date.now() + 500 * 1000 && end <= Date.now() + 601 * 1000, v.leaseEnd);
+    assert.equal(await configHas(vmA), true);
+    assert.equal(await anyHostdev(vmB), false);
+    // The daemon's record of the order: released by B, then acquired by A.
+    const ev = await events(alice.token, 2);
+    assert.deepEqual(ev.map((e) => [e.kind, e.mine]), [['ACQUIRED', true], ['RELEASED', false]]);
+    assert.match(ev[0].detail, /from the queue/);
+    assert.equal((await h.ok(d, `mutation { releaseDevice(devID: "${coral}") }`, null, alice.token)).releaseDevice, true);
+    assert.equal(await anyHostdev(vmA), false);
+    assert.equal((await dev(bob.token)).holder, null);
+  });
 });
