@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh
-[ -d build ] || meson setup build --buildtype=debugoptimized
+# build/ may exist without a configuration (tests/vm/run.sh caches its guest there).
+[ -f build/build.ninja ] || meson setup build --buildtype=debugoptimized
 ninja -C build
 ./scripts/web-deps.sh build/web >/dev/null
 echo "setup: built into build/, web console in build/web/"

@@ -35,7 +35,7 @@ failed=0
 run_suite() { # name, build dir, meson setup args...
   local name=$1 dir=$2; shift 2
   echo "=== $name build ($dir)"
-  if [ ! -d "$dir" ]; then
+  if [ ! -f "$dir/build.ninja" ]; then
     meson setup "$dir" "$@" >/dev/null || { echo "meson setup failed"; status=1; failed=$((failed + 1)); return; }
   fi
   if ! ninja -C "$dir"; then
