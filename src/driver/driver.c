@@ -36,13 +36,13 @@ const char *drv_virt_name(drv_virt v)
 {
     switch (v) {
     case DRV_VIRT_KVM:
-        return "kvm";
+        return "KVM";
     case DRV_VIRT_TCG:
-        return "tcg";
+        return "TCG";
     case DRV_VIRT_TEST:
-        return "test";
+        return "TEST";
     }
-    return "tcg";
+    return "TCG";
 }
 
 const char *drv_vm_state_name(drv_vm_state s)

@@ -105,7 +105,7 @@ else
 fi
 # The host claims KVM, but a KVM guest hangs here (nested virtualisation):
 # the daemon's probe guest shows it, and the daemon uses TCG and says why.
-if grep -q "VMs run under tcg" "$dir/epfiotd/log" &&
+if grep -q "VMs run under TCG" "$dir/epfiotd/log" &&
     grep -q "warn: KVM is claimed but a kvm probe guest printed nothing on its console in 10 s" "$dir/epfiotd/log"; then
     ok daemon_probes_kvm_and_falls_back_to_tcg_with_the_reason
 else
